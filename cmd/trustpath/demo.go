@@ -1,0 +1,76 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trustpath/trustpath"
+	"github.com/trustpath/trustpath/graph"
+)
+
+// demoOptions is all `trustpath demo` needs.
+type demoOptions struct {
+	OutDir string
+}
+
+func newDemoCommand(streams IOStreams, g *globalOptions) *cobra.Command {
+	o := &demoOptions{OutDir: "trustpath-out"}
+	cmd := &cobra.Command{
+		Use:   "demo [--out-dir DIR]",
+		Short: "Run trustpath on the bundled demo estate and write the diagram",
+		Long: `demo analyses the demo estate built into the binary (two clusters, prod and
+staging; see testdata/demo/README.md) and writes graph.dot and graph.svg
+into the output directory.`,
+		Example: "  trustpath demo\n  trustpath demo --out-dir /tmp/demo",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return o.run(cmd.Context(), streams, g.logger(streams))
+		},
+	}
+	cmd.Flags().StringVar(&o.OutDir, "out-dir", o.OutDir, "directory to write the results into, e.g. /tmp/demo")
+	return cmd
+}
+
+func (o *demoOptions) run(ctx context.Context, s IOStreams, log logger) error {
+	in := inputOptions{Namespace: "default"}
+	names := make([]string, 0, len(trustpath.DemoClusters))
+	for name := range trustpath.DemoClusters {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		in.Files = append(in.Files, name+"="+trustpath.DemoClusters[name])
+	}
+	res, err := in.load(ctx, s, log, trustpath.Demo)
+	if err != nil {
+		return fmt.Errorf("loading the bundled demo: %w", err)
+	}
+	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
+		return fmt.Errorf("creating %s: %w", o.OutDir, err)
+	}
+	var dot bytes.Buffer
+	if err := graph.WriteDOT(&dot, res.Graph.All()); err != nil {
+		return err
+	}
+	var svg bytes.Buffer
+	if err := graph.RenderSVG(ctx, dot.Bytes(), &svg); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{"graph.dot", dot.Bytes()}, {"graph.svg", svg.Bytes()}} {
+		p := filepath.Join(o.OutDir, f.name)
+		if err := writeOutput(s.Out, p, f.data); err != nil {
+			return err
+		}
+		fmt.Fprintf(s.Out, "wrote %s\n", p)
+	}
+	return nil
+}

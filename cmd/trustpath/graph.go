@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trustpath/trustpath/graph"
+)
+
+// formats are the encodings `trustpath graph` writes.
+var formats = []string{"text", "dot", "svg", "json"}
+
+// graphOptions is all `trustpath graph` needs; flags bind only to its fields.
+type graphOptions struct {
+	input  inputOptions
+	Output string
+	Format string
+	Focus  string
+	Depth  int
+}
+
+func newGraphCommand(streams IOStreams, g *globalOptions) *cobra.Command {
+	o := &graphOptions{Depth: 2}
+	cmd := &cobra.Command{
+		Use:   "graph -f PATH... [-o FILE] [--format text|dot|svg|json]",
+		Short: "Build the attack graph of an estate and write it as a table, DOT, SVG or JSON",
+		Example: `  trustpath graph -f testdata/demo/prod
+  trustpath graph -f prod=testdata/demo/prod -f staging=testdata/demo/staging -o estate.svg
+  kubectl get all -A -o yaml | trustpath graph -f - --format dot | dot -Tpng > estate.png
+  trustpath graph -f testdata/demo/prod --focus deploy/shop/api --depth 1 -o api.svg`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.validate(); err != nil {
+				return err
+			}
+			return o.run(cmd.Context(), streams, g.logger(streams))
+		},
+	}
+	f := cmd.Flags()
+	o.input.addFlags(f)
+	f.StringVarP(&o.Output, "output", "o", "", "file to write, format taken from its extension, e.g. estate.svg (default: stdout)")
+	f.StringVar(&o.Format, "format", "", "output format: "+strings.Join(formats, ", ")+" (default: from -o, else text)")
+	f.StringVar(&o.Focus, "focus", "", "draw only the neighbourhood of this vertex, e.g. deploy/shop/api")
+	f.IntVar(&o.Depth, "depth", o.Depth, "with --focus: steps to follow from the vertex, in either direction")
+	return cmd
+}
+
+func (o *graphOptions) validate() error {
+	if err := o.input.validate(); err != nil {
+		return err
+	}
+	if o.Format == "" {
+		o.Format = "text"
+		if ext := strings.TrimPrefix(filepath.Ext(o.Output), "."); ext != "" {
+			o.Format = ext
+		}
+	}
+	if !slices.Contains(formats, o.Format) {
+		return withHint(fmt.Errorf("unknown output format %q", o.Format),
+			"use --format with one of: "+strings.Join(formats, ", "))
+	}
+	if o.Depth < 0 {
+		return fmt.Errorf("--depth must be 0 or more, got %d", o.Depth)
+	}
+	return nil
+}
+
+func (o *graphOptions) run(ctx context.Context, s IOStreams, log logger) error {
+	res, err := o.input.load(ctx, s, log, nil)
+	if err != nil {
+		return err
+	}
+	view := res.Graph.All()
+	if o.Focus != "" {
+		v, err := resolve(res.Graph, o.Focus)
+		if err != nil {
+			return err
+		}
+		view = res.Graph.Neighbourhood(v, o.Depth)
+	}
+	var buf bytes.Buffer
+	if err := render(ctx, &buf, view, o.Format); err != nil {
+		return err
+	}
+	return writeOutput(s.Out, o.Output, buf.Bytes())
+}
+
+// render encodes view in format.
+func render(ctx context.Context, w io.Writer, view graph.View, format string) error {
+	switch format {
+	case "dot":
+		return graph.WriteDOT(w, view)
+	case "svg":
+		var dot bytes.Buffer
+		if err := graph.WriteDOT(&dot, view); err != nil {
+			return err
+		}
+		return graph.RenderSVG(ctx, dot.Bytes(), w)
+	case "json":
+		return graph.WriteJSON(w, view)
+	}
+	return graph.WriteText(w, view)
+}
+
+// writeOutput writes data to the named file, or to stdout for "" and "-".
+func writeOutput(stdout io.Writer, name string, data []byte) error {
+	if name == "" || name == "-" {
+		_, err := stdout.Write(data)
+		return err
+	}
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	return nil
+}
+
+// resolve finds the vertex a user named, with suggestions when none matches.
+func resolve(g *graph.Graph, input string) (*graph.Vertex, error) {
+	v, err := g.Resolve(input)
+	if err != nil {
+		return nil, withHint(err, "list vertex keys with: trustpath graph -f PATH")
+	}
+	return v, nil
+}

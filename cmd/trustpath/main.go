@@ -1,0 +1,41 @@
+// Command trustpath finds attack paths through Kubernetes: it reads
+// manifests into one typed graph of the estate and renders it.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	streams := IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
+	err := newRootCommand(streams).ExecuteContext(ctx)
+	stop()
+	os.Exit(exitCode(streams.ErrOut, err))
+}
+
+// exitCode prints err once, the only place errors reach the user, and maps
+// it to the documented exit code.
+func exitCode(w io.Writer, err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	if errors.Is(err, errNo) {
+		return ExitNo // a clean "no" is an answer, already printed
+	}
+	printError(w, err)
+	return ExitError
+}
+
+func printError(w io.Writer, err error) {
+	fmt.Fprintf(w, "trustpath: error: %v\n", err)
+	if h := (*hintError)(nil); errors.As(err, &h) {
+		fmt.Fprintf(w, "trustpath: hint: %s\n", h.hint)
+	}
+}

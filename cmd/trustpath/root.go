@@ -1,0 +1,45 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+// globalOptions are the flags every command takes.
+type globalOptions struct {
+	Verbosity int
+	Quiet     bool
+}
+
+func (g *globalOptions) logger(s IOStreams) logger {
+	return logger{w: s.ErrOut, verbosity: g.Verbosity, quiet: g.Quiet}
+}
+
+func newRootCommand(streams IOStreams) *cobra.Command {
+	g := &globalOptions{}
+	cmd := &cobra.Command{
+		Use:   "trustpath",
+		Short: "Find attack paths through Kubernetes",
+		Long: `trustpath reads Kubernetes manifests into one typed graph of the estate —
+clusters, nodes, namespaces, pod groups, containers, service accounts,
+secrets, services — and the steps an attacker can take between them, and
+renders it as a trust-boundary diagram.`,
+		// NOTE: errors are printed once, by main, with a hint where one helps.
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	cmd.SetOut(streams.Out)
+	cmd.SetErr(streams.ErrOut)
+	cmd.SetIn(streams.In)
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return withHint(err, "see: "+c.CommandPath()+" --help")
+	})
+	pf := cmd.PersistentFlags()
+	pf.CountVarP(&g.Verbosity, "verbose", "v", "more detail on stderr (-v lists skipped kinds, -vv every diagnostic)")
+	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "print nothing on stderr but errors")
+	cmd.AddCommand(
+		newGraphCommand(streams, g),
+		newDemoCommand(streams, g),
+		newVersionCommand(streams),
+	)
+	return cmd
+}

@@ -1,0 +1,155 @@
+package collectors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/trustpath/trustpath/collectors/estate"
+	"github.com/trustpath/trustpath/collectors/manifest"
+	"github.com/trustpath/trustpath/collectors/topology"
+	"github.com/trustpath/trustpath/graph"
+)
+
+// DefaultCluster names the cluster of sources that name none.
+const DefaultCluster = "default"
+
+// Source is one input: a file, a directory, or "-" for standard input, and
+// the cluster it belongs to.
+type Source struct {
+	Cluster string
+	Path    string
+}
+
+var clusterName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$`)
+
+// ParseSource reads a -f argument: PATH, or CLUSTER=PATH to put the source in
+// its own cluster. A prefix that is not a valid cluster name is taken as part
+// of the path.
+func ParseSource(arg, defaultCluster string) Source {
+	if name, path, ok := strings.Cut(arg, "="); ok && path != "" && clusterName.MatchString(name) {
+		return Source{Cluster: name, Path: path}
+	}
+	return Source{Cluster: defaultCluster, Path: arg}
+}
+
+// Options say what to load and how.
+type Options struct {
+	Sources []Source
+	// FS, when set, is where paths are read instead of the OS file system
+	// (the demo embedded in the binary).
+	FS               fs.FS
+	Stdin            io.Reader
+	DefaultNamespace string
+}
+
+// ErrEmptyInput is returned when the sources hold no Kubernetes object.
+var ErrEmptyInput = errors.New("no Kubernetes objects found in the input")
+
+// Result is a loaded estate: the graph and what each cluster's read saw.
+type Result struct {
+	Graph     *graph.Graph
+	Snapshots []*estate.Snapshot // sorted by cluster name
+}
+
+// Diagnostics returns every cluster's diagnostics, clusters in order.
+func (r *Result) Diagnostics() []*estate.Diagnostic {
+	var out []*estate.Diagnostic
+	for _, s := range r.Snapshots {
+		out = append(out, s.Diagnostics...)
+	}
+	return out
+}
+
+// Load reads the sources, one snapshot per cluster, and builds the graph.
+// An unreadable source is an error; problems inside a source are
+// diagnostics of the result.
+func Load(ctx context.Context, o Options) (*Result, error) {
+	if len(o.Sources) == 0 {
+		return nil, errors.New("no input sources")
+	}
+	snaps := map[string]*estate.Snapshot{}
+	for _, src := range o.Sources {
+		s := snaps[src.Cluster]
+		if s == nil {
+			s = estate.New(src.Cluster)
+			snaps[src.Cluster] = s
+		}
+		if err := o.read(ctx, src, s); err != nil {
+			return nil, err
+		}
+	}
+	res := &Result{}
+	total := 0
+	for _, name := range sortedNames(snaps) {
+		res.Snapshots = append(res.Snapshots, snaps[name])
+		total += snaps[name].Objects()
+	}
+	if total == 0 {
+		return res, fmt.Errorf("%w (%s)", ErrEmptyInput, describe(o.Sources))
+	}
+	res.Graph = Build(res.Snapshots)
+	return res, nil
+}
+
+// Build makes the graph of snapshots: keys carry cluster prefixes when there
+// is more than one.
+func Build(snaps []*estate.Snapshot) *graph.Graph {
+	b := graph.NewBuilder()
+	if err := b.AddVertex(&graph.Vertex{Key: graph.Internet, Kind: graph.KindInternet, Name: "internet"}); err != nil {
+		panic(err) // the builder is new: it cannot hold the key yet
+	}
+	for _, s := range snaps {
+		prefix := ""
+		if len(snaps) > 1 {
+			prefix = s.Cluster
+		}
+		topology.Build(b, s, prefix)
+	}
+	return b.Build()
+}
+
+func (o *Options) read(ctx context.Context, src Source, s *estate.Snapshot) error {
+	mo := manifest.Options{DefaultNamespace: o.DefaultNamespace}
+	if src.Path == "-" {
+		if o.Stdin == nil {
+			return errors.New("reading -: no standard input")
+		}
+		return manifest.Read(ctx, o.Stdin, "-", s, mo)
+	}
+	if o.FS != nil {
+		return manifest.ReadFS(ctx, o.FS, src.Path, src.Path, s, mo)
+	}
+	info, err := os.Stat(src.Path)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", src.Path, err)
+	}
+	if info.IsDir() {
+		return manifest.ReadFS(ctx, os.DirFS(src.Path), ".", src.Path, s, mo)
+	}
+	return manifest.ReadFS(ctx, os.DirFS(filepath.Dir(src.Path)), filepath.Base(src.Path), src.Path, s, mo)
+}
+
+func sortedNames(m map[string]*estate.Snapshot) []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+func describe(sources []Source) string {
+	var paths []string
+	for _, s := range sources {
+		paths = append(paths, s.Path)
+	}
+	return strings.Join(paths, ", ")
+}

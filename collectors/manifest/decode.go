@@ -1,0 +1,219 @@
+package manifest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/kubernetes/scheme"
+	"sigs.k8s.io/yaml"
+
+	"github.com/trustpath/trustpath/collectors/estate"
+)
+
+// deserializer decodes every built-in kind client-go knows, by apiVersion
+// and kind, into its typed struct.
+var deserializer = scheme.Codecs.UniversalDeserializer()
+
+// lastApplied is written by kubectl apply and repeats the whole object, a
+// Secret's data included, so it is dropped from every object.
+const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
+
+// decoder reads documents of one input into a snapshot.
+type decoder struct {
+	snap      *estate.Snapshot
+	namespace string // for namespaced objects that name none
+}
+
+// stream decodes a whole input: JSON values one after another, or
+// multi-document YAML.
+func (d *decoder) stream(data []byte, file string) {
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
+		d.jsonStream(data, file)
+		return
+	}
+	for _, doc := range splitYAML(data) {
+		src := estate.Source{File: file, Line: doc.start + contentLine(doc.data) - 1, Document: doc.index}
+		raw, err := yaml.YAMLToJSON(doc.data)
+		if err != nil {
+			line, msg := yamlErrorLine(err, doc.start)
+			if line > 0 {
+				src.Line = line
+			}
+			d.fail(src, errors.New(msg))
+			continue
+		}
+		d.object(raw, src, nil)
+	}
+}
+
+// jsonStream decodes concatenated JSON values; a top-level array is read as
+// a list of objects.
+func (d *decoder) jsonStream(data []byte, file string) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for index := 1; ; index++ {
+		offset := dec.InputOffset()
+		var raw json.RawMessage
+		err := dec.Decode(&raw)
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		src := estate.Source{File: file, Line: lineAt(data, skipSpace(data, offset)), Document: index}
+		if err != nil {
+			var se *json.SyntaxError
+			if errors.As(err, &se) {
+				src.Line = lineAt(data, int(se.Offset))
+			}
+			d.fail(src, fmt.Errorf("invalid JSON: %w", err))
+			return // a JSON stream cannot be resynchronised after a syntax error
+		}
+		if len(raw) > 0 && raw[0] == '[' {
+			d.items(raw, src, nil)
+			continue
+		}
+		d.object(raw, src, nil)
+	}
+}
+
+// typeHead is what is read of an object before it is decoded in full.
+type typeHead struct {
+	APIVersion string          `json:"apiVersion"`
+	Kind       string          `json:"kind"`
+	Items      json.RawMessage `json:"items"`
+}
+
+// object decodes one JSON object into the snapshot. def, when not nil, is
+// the apiVersion and kind to assume when the object names none (the items of
+// a typed list from the API carry no kind of their own).
+func (d *decoder) object(raw []byte, src estate.Source, def *schema.GroupVersionKind) {
+	if bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+		return
+	}
+	var head typeHead
+	if err := json.Unmarshal(raw, &head); err != nil {
+		d.fail(src, fmt.Errorf("document is not an object: %w", err))
+		return
+	}
+	if head.Kind == "" && def != nil {
+		head.APIVersion, head.Kind = def.GroupVersion().String(), def.Kind
+	}
+	if head.Kind == "" || head.APIVersion == "" {
+		d.fail(src, errors.New("document has no apiVersion and kind; is it a Kubernetes manifest?"))
+		return
+	}
+	if strings.HasSuffix(head.Kind, "List") && head.Items != nil {
+		itemDef := &schema.GroupVersionKind{Kind: strings.TrimSuffix(head.Kind, "List")}
+		if gv, err := schema.ParseGroupVersion(head.APIVersion); err == nil {
+			itemDef.Group, itemDef.Version = gv.Group, gv.Version
+		}
+		if head.Kind == "List" {
+			itemDef = nil // a generic List: every item names its own kind
+		}
+		d.items(head.Items, src, itemDef)
+		return
+	}
+	gvk := schema.FromAPIVersionAndKind(head.APIVersion, head.Kind)
+	obj, _, err := deserializer.Decode(raw, &gvk, nil)
+	switch {
+	case runtime.IsNotRegisteredError(err):
+		d.skip(head.APIVersion, head.Kind)
+		return
+	case err != nil:
+		d.fail(src, fmt.Errorf("decoding %s %s: %w", head.APIVersion, head.Kind, err))
+		return
+	}
+	scrub(obj)
+	if !d.snap.Add(obj, src, d.namespace) {
+		d.skip(head.APIVersion, head.Kind)
+	}
+}
+
+// items decodes the elements of a List (or a top-level JSON array).
+func (d *decoder) items(raw []byte, src estate.Source, def *schema.GroupVersionKind) {
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		d.fail(src, fmt.Errorf("list items are not an array: %w", err))
+		return
+	}
+	for i, item := range items {
+		s := src
+		s.Item = i + 1
+		d.object(item, s, def)
+	}
+}
+
+func (d *decoder) fail(src estate.Source, err error) {
+	d.snap.Report(&estate.Diagnostic{Severity: estate.Error, Source: src, Err: err})
+}
+
+func (d *decoder) skip(apiVersion, kind string) {
+	d.snap.Skipped[apiVersion+"/"+kind]++
+}
+
+// scrub drops what trustpath must never carry: Secret and ConfigMap values
+// (their key names stay, since pods reference keys), kubectl's copy of the
+// last applied object, and managed fields.
+func scrub(obj runtime.Object) {
+	if m, ok := obj.(metav1.Object); ok {
+		if a := m.GetAnnotations(); a != nil {
+			delete(a, lastApplied)
+		}
+		m.SetManagedFields(nil)
+	}
+	switch o := obj.(type) {
+	case *corev1.Secret:
+		keys := make(map[string][]byte, len(o.Data)+len(o.StringData))
+		for k := range o.Data {
+			keys[k] = nil
+		}
+		for k := range o.StringData {
+			keys[k] = nil
+		}
+		o.Data, o.StringData = keys, nil
+	case *corev1.ConfigMap:
+		for k := range o.Data {
+			o.Data[k] = ""
+		}
+		for k := range o.BinaryData {
+			o.BinaryData[k] = nil
+		}
+	}
+}
+
+var yamlLine = regexp.MustCompile(`yaml: line (\d+): `)
+
+// yamlErrorLine turns the parser's line, counted from the document's start,
+// into a line of the file, and returns the message without it.
+func yamlErrorLine(err error, docStart int) (line int, msg string) {
+	msg = strings.TrimPrefix(err.Error(), "error converting YAML to JSON: ")
+	m := yamlLine.FindStringSubmatchIndex(msg)
+	if m == nil {
+		return 0, "invalid YAML: " + msg
+	}
+	n, _ := strconv.Atoi(msg[m[2]:m[3]]) // the pattern admits digits only
+	return docStart + n - 1, "invalid YAML: " + msg[m[1]:]
+}
+
+// lineAt returns the 1-based line of byte offset off in data.
+func lineAt(data []byte, off int) int {
+	off = min(max(off, 0), len(data))
+	return bytes.Count(data[:off], []byte("\n")) + 1
+}
+
+func skipSpace(data []byte, off int64) int {
+	i := int(off)
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n') {
+		i++
+	}
+	return i
+}

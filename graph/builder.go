@@ -1,0 +1,123 @@
+package graph
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	gg "gonum.org/v1/gonum/graph"
+	"gonum.org/v1/gonum/graph/multi"
+)
+
+// ErrDuplicateKey is returned when a vertex key is added twice.
+var ErrDuplicateKey = errors.New("duplicate vertex key")
+
+// ErrNoVertex is returned when an edge names a vertex that was never added.
+var ErrNoVertex = errors.New("no such vertex")
+
+type edgeID struct {
+	from, to Key
+	tech     Technique
+}
+
+// Builder collects vertices and edges in any order and builds a Graph whose
+// IDs follow sorted keys. The zero value is not usable; call NewBuilder.
+type Builder struct {
+	vertices map[Key]*Vertex
+	edges    map[edgeID]*Edge
+}
+
+// NewBuilder returns an empty Builder.
+func NewBuilder() *Builder {
+	return &Builder{vertices: map[Key]*Vertex{}, edges: map[edgeID]*Edge{}}
+}
+
+// AddVertex adds v. A key added twice returns an error wrapping ErrDuplicateKey
+// and leaves the first vertex in place.
+func (b *Builder) AddVertex(v *Vertex) error {
+	if _, ok := b.vertices[v.Key]; ok {
+		return fmt.Errorf("%w: %s", ErrDuplicateKey, v.Key)
+	}
+	b.vertices[v.Key] = v
+	return nil
+}
+
+// Vertex returns the vertex with key k, or nil.
+func (b *Builder) Vertex(k Key) *Vertex { return b.vertices[k] }
+
+// AddEdge adds the step e from one key to another. e's endpoints, UID and
+// Boundary are set here; a zero Cost takes the technique's default. The same
+// technique between the same pair merges into one edge whose evidence and
+// controls are the union.
+func (b *Builder) AddEdge(from, to Key, e Edge) error {
+	f, t := b.vertices[from], b.vertices[to]
+	if f == nil {
+		return fmt.Errorf("edge %s -> %s: %w: %s", from, to, ErrNoVertex, from)
+	}
+	if t == nil {
+		return fmt.Errorf("edge %s -> %s: %w: %s", from, to, ErrNoVertex, to)
+	}
+	e.F, e.T = f, t
+	e.Boundary = Cross(f.Loc, t.Loc)
+	if e.Cost == 0 {
+		e.Cost = e.Technique.DefaultCost()
+	}
+	id := edgeID{from, to, e.Technique}
+	if old, ok := b.edges[id]; ok {
+		old.merge(&e)
+		return nil
+	}
+	b.edges[id] = &e
+	return nil
+}
+
+// Build returns the graph. The Builder must not be used afterwards.
+func (b *Builder) Build() *Graph {
+	g := &Graph{
+		g:     multi.NewWeightedDirectedGraph(),
+		byKey: b.vertices,
+	}
+	g.g.EdgeWeightFunc = minWeight
+	g.vertices = make([]*Vertex, 0, len(b.vertices))
+	for _, v := range b.vertices {
+		g.vertices = append(g.vertices, v)
+	}
+	slices.SortFunc(g.vertices, func(a, b *Vertex) int { return cmp.Compare(a.Key, b.Key) })
+	for i, v := range g.vertices {
+		v.UID = int64(i)
+		g.g.AddNode(v)
+		if c := v.Loc.Cluster; c != "" && !slices.Contains(g.clusters, c) {
+			g.clusters = append(g.clusters, c)
+		}
+	}
+	slices.Sort(g.clusters)
+	g.edges = make([]*Edge, 0, len(b.edges))
+	for _, e := range b.edges {
+		e.normalize()
+		g.edges = append(g.edges, e)
+	}
+	slices.SortFunc(g.edges, compareEdges)
+	for i, e := range g.edges {
+		e.UID = int64(i)
+		g.g.SetWeightedLine(e)
+	}
+	b.vertices, b.edges = nil, nil
+	return g
+}
+
+// minWeight summarises parallel lines by the cheapest: an attacker takes the
+// easiest of several techniques between the same two vertices. gonum's multi
+// graphs sum parallel lines by default, which would make alternatives costlier.
+func minWeight(ls gg.WeightedLines) float64 {
+	if ls == nil {
+		return math.Inf(1)
+	}
+	w := math.Inf(1)
+	for ls.Next() {
+		w = min(w, ls.WeightedLine().Weight())
+	}
+	ls.Reset()
+	return w
+}

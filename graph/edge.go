@@ -1,0 +1,84 @@
+package graph
+
+import (
+	"cmp"
+	"slices"
+
+	gg "gonum.org/v1/gonum/graph"
+)
+
+// Evidence names an object, and the part of it, that produced an edge.
+type Evidence struct {
+	Object Key    `json:"object"`           // e.g. deployment/shop/api or rolebinding/shop/dev
+	Detail string `json:"detail,omitempty"` // e.g. "container api: envFrom[0].secretRef"
+}
+
+// Edge is one attacker action from F to T. Several edges can join one pair
+// of vertices (one per technique), so edges are multigraph lines.
+type Edge struct {
+	F, T      *Vertex
+	UID       int64 // assigned by Builder.Build in sorted order
+	Technique Technique
+	Boundary  Boundary // derived from the endpoints' locations
+	// Present and Missing name the controls on this crossing that were found
+	// and that would have stopped the step, e.g. "automountServiceAccountToken: false".
+	Present  []string
+	Missing  []string
+	Evidence []Evidence
+	// Note explains anything the reader of the edge must know, such as a
+	// source address rewritten by NAT.
+	Note string
+	Cost float64 // attacker effort; lower is easier
+}
+
+var _ gg.WeightedLine = (*Edge)(nil)
+
+// From implements gonum's graph.Line.
+func (e *Edge) From() gg.Node { return e.F }
+
+// To implements gonum's graph.Line.
+func (e *Edge) To() gg.Node { return e.T }
+
+// ID implements gonum's graph.Line.
+func (e *Edge) ID() int64 { return e.UID }
+
+// Weight implements gonum's graph.WeightedLine.
+func (e *Edge) Weight() float64 { return e.Cost }
+
+// ReversedLine returns e: an attack step cannot be reversed, and gonum's
+// contract lets a line that cannot be reversed return its receiver.
+func (e *Edge) ReversedLine() gg.Line { return e }
+
+// compareEdges orders edges by (from key, to key, technique).
+func compareEdges(a, b *Edge) int {
+	return cmp.Or(
+		cmp.Compare(a.F.Key, b.F.Key),
+		cmp.Compare(a.T.Key, b.T.Key),
+		cmp.Compare(a.Technique, b.Technique),
+	)
+}
+
+func compareEvidence(a, b Evidence) int {
+	return cmp.Or(cmp.Compare(a.Object, b.Object), cmp.Compare(a.Detail, b.Detail))
+}
+
+// merge folds o, the same step found again, into e.
+func (e *Edge) merge(o *Edge) {
+	e.Present = append(e.Present, o.Present...)
+	e.Missing = append(e.Missing, o.Missing...)
+	e.Evidence = append(e.Evidence, o.Evidence...)
+	if e.Note == "" {
+		e.Note = o.Note
+	}
+	e.Cost = min(e.Cost, o.Cost)
+}
+
+// normalize sorts and de-duplicates the edge's lists so output is stable.
+func (e *Edge) normalize() {
+	slices.Sort(e.Present)
+	e.Present = slices.Compact(e.Present)
+	slices.Sort(e.Missing)
+	e.Missing = slices.Compact(e.Missing)
+	slices.SortFunc(e.Evidence, compareEvidence)
+	e.Evidence = slices.Compact(e.Evidence)
+}

@@ -1,0 +1,90 @@
+package graph
+
+// Kind is the kind of a vertex, written as the first segment of its [Key].
+type Kind string
+
+// Vertex kinds. Workload kinds name the controller that owns a pod group.
+const (
+	KindInternet  Kind = "internet" // the external attacker
+	KindUser      Kind = "user"
+	KindGroup     Kind = "group"
+	KindCluster   Kind = "cluster"
+	KindNode      Kind = "node"
+	KindNamespace Kind = "namespace"
+
+	KindDeployment            Kind = "deployment"
+	KindStatefulSet           Kind = "statefulset"
+	KindDaemonSet             Kind = "daemonset"
+	KindReplicaSet            Kind = "replicaset"
+	KindReplicationController Kind = "replicationcontroller"
+	KindJob                   Kind = "job"
+	KindCronJob               Kind = "cronjob"
+	KindPod                   Kind = "pod"
+
+	KindContainer      Kind = "container"
+	KindServiceAccount Kind = "serviceaccount"
+	KindSecret         Kind = "secret"
+	KindService        Kind = "service"
+	KindIngress        Kind = "ingress"
+
+	// Privilege targets: what an identity becomes when it holds these rights.
+	KindClusterAdmin   Kind = "cluster-admin"
+	KindNamespaceAdmin Kind = "namespace-admin"
+)
+
+// kindAliases are the short names accepted on input, as kubectl accepts them.
+var kindAliases = map[string]Kind{
+	"sa": KindServiceAccount, "deploy": KindDeployment, "ds": KindDaemonSet,
+	"sts": KindStatefulSet, "rs": KindReplicaSet, "rc": KindReplicationController,
+	"cj": KindCronJob, "po": KindPod, "svc": KindService, "ing": KindIngress,
+	"ns": KindNamespace, "no": KindNode,
+}
+
+// IsWorkload reports whether vertices of kind k are pod groups.
+func (k Kind) IsWorkload() bool {
+	switch k {
+	case KindDeployment, KindStatefulSet, KindDaemonSet, KindReplicaSet,
+		KindReplicationController, KindJob, KindCronJob, KindPod:
+		return true
+	}
+	return false
+}
+
+// IsActor reports whether vertices of kind k are threat actors by nature.
+func (k Kind) IsActor() bool {
+	return k == KindInternet || k == KindUser || k == KindGroup
+}
+
+// namespaced reports whether keys of kind k carry a namespace segment.
+func (k Kind) namespaced() bool {
+	switch k {
+	case KindInternet, KindUser, KindGroup, KindCluster, KindNode, KindNamespace,
+		KindClusterAdmin, KindNamespaceAdmin:
+		return false
+	}
+	return true
+}
+
+// segments is the number of name segments after the kind in a key of kind k.
+func (k Kind) segments() int {
+	switch k {
+	case KindInternet, KindClusterAdmin:
+		return 0
+	case KindContainer:
+		return 3 // namespace, workload, container
+	}
+	if k.namespaced() {
+		return 2
+	}
+	return 1
+}
+
+func knownKind(k Kind) bool {
+	switch k {
+	case KindInternet, KindUser, KindGroup, KindCluster, KindNode, KindNamespace,
+		KindContainer, KindServiceAccount, KindSecret, KindService, KindIngress,
+		KindClusterAdmin, KindNamespaceAdmin:
+		return true
+	}
+	return k.IsWorkload()
+}
