@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/goccy/go-graphviz v0.2.10
+	github.com/google/go-cmp v0.7.0
 	github.com/spf13/cobra v1.10.2
 	github.com/spf13/pflag v1.0.10
 	gonum.org/v1/gonum v0.17.0

@@ -28,7 +28,8 @@ var boundaryColor = [...]string{
 // (cluster ⊃ namespace ⊃ pod group ⊃ containers), edges labelled with their
 // technique and coloured by the boundary they cross, and a legend. Cluster
 // and namespace vertices are drawn as the boxes, and as vertices only when an
-// edge touches them.
+// edge touches them; implicit vertices (a namespace's default service
+// account) only when an edge does.
 func WriteDOT(w io.Writer, v View) error {
 	d := newDOTGraph(v)
 	b, err := dot.MarshalMulti(d, "", "", "  ")
@@ -156,8 +157,8 @@ func newDOTGraph(v View) *dotGraph {
 		touched[e.F.UID], touched[e.T.UID] = true, true
 	}
 	for _, x := range v.Vertices {
-		if (x.Kind == KindCluster || x.Kind == KindNamespace) && !touched[x.UID] {
-			continue // drawn as its box
+		if !touched[x.UID] && (x.Kind == KindCluster || x.Kind == KindNamespace || x.Prop(PropImplicit) == "true") {
+			continue // drawn as its box, or implied and idle: it would only add noise
 		}
 		d.nodes = append(d.nodes, x)
 		d.byID[x.UID] = x
