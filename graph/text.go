@@ -26,7 +26,7 @@ func WriteText(w io.Writer, v View) error {
 // detail summarises the properties a reader looks for first.
 func detail(v *Vertex) string {
 	var parts []string
-	for _, p := range []string{PropReplicas, PropImage, "type", "ports", PropImplicit} {
+	for _, p := range []string{PropReplicas, "nodes", PropImage, "type", "ports", PropImplicit} {
 		if val := v.Prop(p); val != "" {
 			parts = append(parts, p+"="+val)
 		}

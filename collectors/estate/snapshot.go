@@ -105,6 +105,13 @@ func (s *Snapshot) Add(obj runtime.Object, src Source, defaultNamespace string) 
 	s.Sources[ref] = src
 	switch o := obj.(type) {
 	case *corev1.Namespace:
+		// The API server labels every namespace with its name (immutable
+		// since Kubernetes 1.22), and NetworkPolicies select namespaces by
+		// it; manifests written by hand rarely carry it.
+		if o.Labels == nil {
+			o.Labels = map[string]string{}
+		}
+		o.Labels[corev1.LabelMetadataName] = o.Name
 		s.Namespaces = append(s.Namespaces, o)
 	case *corev1.Node:
 		s.Nodes = append(s.Nodes, o)

@@ -93,11 +93,23 @@ func (b *builder) podGroups() []*podGroup {
 		}
 	}
 	for _, pg := range groups {
+		if n := pinnedNode(&pg.template.Spec); n != "" {
+			pg.nodes = append(pg.nodes, n)
+		}
 		slices.Sort(pg.nodes)
 		pg.nodes = slices.Compact(pg.nodes)
 	}
 	slices.SortFunc(groups, func(a, b *podGroup) int { return cmp.Compare(a.key, b.key) })
 	return groups
+}
+
+// pinnedNode returns the node a pod template can only run on: spec.nodeName,
+// or a nodeSelector on the well-known kubernetes.io/hostname label.
+func pinnedNode(spec *corev1.PodSpec) string {
+	if spec.NodeName != "" {
+		return spec.NodeName
+	}
+	return spec.NodeSelector[corev1.LabelHostname]
 }
 
 // controllerOf returns the controller that owns an object, if any.

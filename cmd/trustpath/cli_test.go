@@ -1,0 +1,222 @@
+package main
+
+import (
+	"bytes"
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/trustpath/trustpath/graph/graphtest"
+)
+
+// run executes trustpath with args and returns stdout, stderr and the exit
+// code main would return.
+func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	streams := IOStreams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut}
+	cmd := newRootCommand(streams)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(t.Context())
+	code = exitCode(&errOut, err)
+	return out.String(), errOut.String(), code
+}
+
+func testdata(parts ...string) string {
+	return filepath.Join(append([]string{"..", "..", "testdata"}, parts...)...)
+}
+
+// TestCommandsGolden compares rendered output with golden files; the
+// answers themselves are asserted in the collectors' and graph's tests.
+func TestCommandsGolden(t *testing.T) {
+	t.Parallel()
+	demo := []string{"-f", "prod=" + testdata("demo", "prod"), "-f", "staging=" + testdata("demo", "staging")}
+	tests := []struct {
+		golden string // under testdata/
+		args   []string
+	}{
+		{"demo/graph.golden.txt", append([]string{"graph", "-q"}, demo...)},
+		{"demo/graph.golden.dot", append([]string{"graph", "-q", "--format", "dot"}, demo...)},
+		{"demo/graph.golden.json", append([]string{"graph", "-q", "--format", "json"}, demo...)},
+		{"demo/focus-shop-api.golden.dot", append([]string{"graph", "-q", "--format", "dot", "--focus", "prod:deploy/shop/api", "--depth", "1"}, demo...)},
+		{"topology/graph.golden.dot", []string{"graph", "-q", "--format", "dot", "--cluster", "test", "-f", testdata("topology")}},
+		{"topology/graph.golden.txt", []string{"graph", "-q", "--cluster", "test", "-f", testdata("topology")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.golden, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, code := run(t, "", tt.args...)
+			if code != ExitOK {
+				t.Fatalf("trustpath %v: exit %d\n%s", tt.args, code, stderr)
+			}
+			if stderr != "" {
+				t.Errorf("-q printed on stderr:\n%s", stderr)
+			}
+			graphtest.Golden(t, testdata(tt.golden), []byte(stdout))
+		})
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		args     []string
+		stdin    string
+		code     int
+		stderrOK string // a substring stderr must hold
+	}{
+		{"version", []string{"version"}, "", ExitOK, ""},
+		{"missing path", []string{"graph", "-f", "does/not/exist"}, "", ExitError, "hint: check the path"},
+		{"no input", []string{"graph"}, "", ExitError, "no input"},
+		{"empty input", []string{"graph", "-f", "-"}, "# nothing here\n", ExitError, "no Kubernetes objects"},
+		{"unknown format", []string{"graph", "-f", testdata("topology"), "--format", "png"}, "", ExitError, "unknown output format"},
+		{"unknown flag", []string{"graph", "--bogus"}, "", ExitError, "hint: see: trustpath graph --help"},
+		{"unknown focus", []string{"graph", "-f", testdata("topology"), "--focus", "deploy/app/nope"}, "", ExitError, "no such vertex"},
+		{"strict fails on warnings", []string{"graph", "--strict", "-f", testdata("topology")}, "", ExitError, "--strict"},
+		{"warnings alone do not fail", []string{"graph", "-f", testdata("topology")}, "", ExitOK, "warning:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, stderr, code := run(t, tt.stdin, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d\nstderr:\n%s", code, tt.code, stderr)
+			}
+			if !strings.Contains(stderr, tt.stderrOK) {
+				t.Errorf("stderr lacks %q:\n%s", tt.stderrOK, stderr)
+			}
+			if tt.code == ExitError && strings.Count(stderr, "error:") != 1 {
+				t.Errorf("error printed %d times, want once:\n%s", strings.Count(stderr, "error:"), stderr)
+			}
+		})
+	}
+}
+
+// TestStdin reads a manifest from standard input with -f -.
+func TestStdin(t *testing.T) {
+	t.Parallel()
+	in := `apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {selector: {app: web}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec: {containers: [{name: web, image: nginx}]}
+`
+	stdout, stderr, code := run(t, in, "graph", "-f", "-", "-n", "shop", "--format", "dot")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{`"service/shop/web" -> "pod/shop/web"`, `"container/shop/web/web" -> "serviceaccount/shop/default"`} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("DOT lacks %s", want)
+		}
+	}
+}
+
+// TestOutputFile writes each format to a file named by -o.
+func TestOutputFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, ext := range []string{"svg", "dot", "json"} {
+		out := filepath.Join(dir, "g."+ext)
+		if _, stderr, code := run(t, "", "graph", "-q", "-f", testdata("topology"), "-o", out); code != ExitOK {
+			t.Fatalf("-o %s: exit %d: %s", out, code, stderr)
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head := map[string]string{"svg": "<?xml", "dot": "digraph", "json": "{"}[ext]
+		if !bytes.HasPrefix(data, []byte(head)) {
+			t.Errorf("%s starts %q, want %q", out, data[:min(len(data), 20)], head)
+		}
+	}
+}
+
+func TestDemoCommand(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	stdout, stderr, code := run(t, "", "demo", "--out-dir", dir)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, f := range []string{"graph.svg", "graph.dot"} {
+		p := filepath.Join(dir, f)
+		if !strings.Contains(stdout, "wrote "+p) {
+			t.Errorf("stdout does not name %s:\n%s", p, stdout)
+		}
+		if info, err := os.Stat(p); err != nil || info.Size() == 0 {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	// The embedded demo and the files on disk are the same estate.
+	dot, err := os.ReadFile(filepath.Join(dir, "graph.dot"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	graphtest.Golden(t, testdata("demo", "graph.golden.dot"), dot)
+}
+
+// TestNoSecretValueInAnyOutput puts a canary in every place a Secret value
+// can hide in a manifest and looks for it, plain and base64, in every format
+// and on stderr.
+func TestNoSecretValueInAnyOutput(t *testing.T) {
+	t.Parallel()
+	const canary = "CANARY-5f0c2b1e-never-print-me"
+	b64 := base64.StdEncoding.EncodeToString([]byte(canary))
+	manifest := `apiVersion: v1
+kind: Secret
+metadata:
+  name: creds
+  namespace: shop
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: '{"data":{"password":"` + b64 + `"}}'
+type: Opaque
+data:
+  password: ` + b64 + `
+stringData:
+  token: ` + canary + `
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cfg, namespace: shop}
+data: {leaked: ` + canary + `}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: app, namespace: shop}
+spec:
+  containers:
+  - name: app
+    image: app
+    env:
+    - {name: PASSWORD, valueFrom: {secretKeyRef: {name: creds, key: password}}}
+    volumeMounts: [{name: creds, mountPath: /creds}]
+  volumes: [{name: creds, secret: {secretName: creds}}]
+`
+	dir := t.TempDir()
+	path := filepath.Join(dir, "secret.yaml")
+	if err := os.WriteFile(path, []byte(manifest), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range formats {
+		stdout, stderr, code := run(t, "", "graph", "-vv", "-f", path, "--format", format)
+		if code != ExitOK {
+			t.Fatalf("%s: exit %d: %s", format, code, stderr)
+		}
+		if !strings.Contains(stdout, "creds") {
+			t.Errorf("%s: output does not show the secret at all; the test would prove nothing", format)
+		}
+		for _, leak := range []string{canary, b64} {
+			if strings.Contains(stdout, leak) || strings.Contains(stderr, leak) {
+				t.Errorf("%s output holds a secret value (%q)", format, leak)
+			}
+		}
+	}
+}

@@ -1,0 +1,150 @@
+package collectors_test
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/trustpath/trustpath/collectors"
+	"github.com/trustpath/trustpath/graph"
+	"github.com/trustpath/trustpath/graph/graphtest"
+)
+
+func demo(t *testing.T) *collectors.Result {
+	t.Helper()
+	dir := filepath.Join("..", "testdata", "demo")
+	res, err := collectors.Load(t.Context(), collectors.Options{DefaultNamespace: "default", Sources: []collectors.Source{
+		{Cluster: "prod", Path: filepath.Join(dir, "prod")},
+		{Cluster: "staging", Path: filepath.Join(dir, "staging")},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	graphtest.Validate(t, res.Graph)
+	return res
+}
+
+func hasEdge(g *graph.Graph, from, to graph.Key, tech graph.Technique) bool {
+	f := g.Lookup(from)
+	if f == nil {
+		return false
+	}
+	for _, e := range g.EdgesFrom(f) {
+		if e.T.Key == to && e.Technique == tech {
+			return true
+		}
+	}
+	return false
+}
+
+// TestDemoTopology checks the facts testdata/demo/README.md states that the
+// topology alone decides: pod-group folding, placement, tokens and secrets.
+func TestDemoTopology(t *testing.T) {
+	t.Parallel()
+	res := demo(t)
+	g := res.Graph
+	if d := res.Diagnostics(); len(d) != 0 {
+		t.Errorf("the demo loads with diagnostics: %v", d)
+	}
+
+	// The dumped ReplicaSet and Pod fold into the Deployment, on its node.
+	runner := g.Lookup("prod:deployment/ci/runner")
+	if runner == nil {
+		t.Fatal("no prod:deployment/ci/runner")
+	}
+	for p, want := range map[string]string{graph.PropReplicas: "1", "pods-in-input": "1", "nodes": "prod-node-b"} {
+		if got := runner.Prop(p); got != want {
+			t.Errorf("prod:deployment/ci/runner %s = %q, want %q", p, got, want)
+		}
+	}
+	for _, v := range g.Vertices() {
+		if k := v.Key.Kind(); k == graph.KindReplicaSet || k == graph.KindPod {
+			t.Errorf("%s: the dump should have folded into its Deployment", v.Key)
+		}
+	}
+	if got := g.Lookup("prod:deployment/legacy/reports").Prop("nodes"); got != "prod-node-b" {
+		t.Errorf("legacy/reports is pinned by nodeSelector to prod-node-b; got nodes %q", got)
+	}
+
+	tokens := []struct {
+		container, sa graph.Key
+		want          bool
+	}{
+		{"prod:container/shop/frontend/frontend", "prod:serviceaccount/shop/default", true},
+		{"prod:container/shop/api/api", "prod:serviceaccount/shop/api", true},
+		{"prod:container/legacy/reports/reports", "prod:serviceaccount/legacy/default", true},
+		{"prod:container/ci/runner/runner", "prod:serviceaccount/ci/runner", true},
+		{"prod:container/monitoring/prometheus/prometheus", "prod:serviceaccount/monitoring/prometheus", true},
+		{"staging:container/ci/runner/runner", "staging:serviceaccount/ci/runner", true},
+		{"staging:container/shop/frontend/frontend", "staging:serviceaccount/shop/default", true},
+		// Blocked 4 and 5: automount off on the pod (db) or the service account.
+		{"prod:container/shop/db/postgres", "prod:serviceaccount/shop/default", false},
+		{"prod:container/payments/processor/processor", "prod:serviceaccount/payments/processor", false},
+		{"prod:container/monitoring/node-exporter/node-exporter", "prod:serviceaccount/monitoring/node-exporter", false},
+		{"prod:container/falco/falco/falco", "prod:serviceaccount/falco/falco", false},
+	}
+	for _, tt := range tokens {
+		if got := hasEdge(g, tt.container, tt.sa, graph.TechMountToken); got != tt.want {
+			t.Errorf("%s uses the token of %s: %t, want %t", tt.container, tt.sa, got, tt.want)
+		}
+	}
+
+	steps := []struct {
+		from, to graph.Key
+		tech     graph.Technique
+	}{
+		{"prod:container/shop/api/api", "prod:secret/shop/db-credentials", graph.TechEnvSecret},
+		{"prod:container/shop/db/postgres", "prod:secret/shop/db-credentials", graph.TechEnvSecret},
+		{"prod:container/payments/processor/processor", "prod:secret/payments/stripe-key", graph.TechMountSecret},
+		{"staging:container/ci/runner/runner", "staging:secret/ci/prod-deploy-kubeconfig", graph.TechMountSecret},
+		{"prod:ingress/shop/web", "prod:service/shop/frontend", graph.TechIngressRoute},
+		{"prod:service/shop/frontend", "prod:deployment/shop/frontend", graph.TechServiceRoute},
+		{"prod:service/legacy/reports", "prod:deployment/legacy/reports", graph.TechServiceRoute},
+	}
+	for _, s := range steps {
+		if !hasEdge(g, s.from, s.to, s.tech) {
+			t.Errorf("no step %s -[%s]-> %s", s.from, s.tech, s.to)
+		}
+	}
+	if g.Lookup("prod:secret/payments/stripe-key").Prop("crown-jewel") != "true" {
+		t.Error("stripe-key is annotated as a crown jewel")
+	}
+	for _, k := range []graph.Key{"prod:group/ops", "prod:group/developers", "prod:user/alice@example.com"} {
+		if g.Lookup(k) == nil {
+			t.Errorf("no vertex for RBAC subject %s", k)
+		}
+	}
+}
+
+func TestParseSource(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		arg  string
+		want collectors.Source
+	}{
+		{"deploy/", collectors.Source{Cluster: "default", Path: "deploy/"}},
+		{"prod=deploy/prod", collectors.Source{Cluster: "prod", Path: "deploy/prod"}},
+		{"-", collectors.Source{Cluster: "default", Path: "-"}},
+		{"dir/a=b.yaml", collectors.Source{Cluster: "default", Path: "dir/a=b.yaml"}}, // not a cluster name
+		{"prod=", collectors.Source{Cluster: "default", Path: "prod="}},
+	}
+	for _, tt := range tests {
+		if got := collectors.ParseSource(tt.arg, "default"); got != tt.want {
+			t.Errorf("ParseSource(%q) = %+v, want %+v", tt.arg, got, tt.want)
+		}
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	t.Parallel()
+	_, err := collectors.Load(t.Context(), collectors.Options{Sources: []collectors.Source{{Cluster: "c", Path: "no/such/dir"}}})
+	if err == nil || !strings.Contains(err.Error(), "no/such/dir") {
+		t.Errorf("missing path: got %v, want an error naming it", err)
+	}
+	_, err = collectors.Load(t.Context(), collectors.Options{Sources: []collectors.Source{{Cluster: "c", Path: "-"}},
+		Stdin: strings.NewReader("# only a comment\n")})
+	if !errors.Is(err, collectors.ErrEmptyInput) {
+		t.Errorf("empty input: got %v, want ErrEmptyInput", err)
+	}
+}
