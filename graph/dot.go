@@ -146,12 +146,12 @@ func (e *Edge) Attributes() []encoding.Attribute {
 type dotGraph struct {
 	nodes []gg.Node // sorted by ID
 	byID  map[int64]*Vertex
-	out   map[int64][]*Edge
+	out   map[int64][]gg.Line // edges and invisible layout lines
 	boxes []dot.Multigraph
 }
 
 func newDOTGraph(v View) *dotGraph {
-	d := &dotGraph{byID: map[int64]*Vertex{}, out: map[int64][]*Edge{}}
+	d := &dotGraph{byID: map[int64]*Vertex{}, out: map[int64][]gg.Line{}}
 	touched := map[int64]bool{}
 	for _, e := range v.Edges {
 		touched[e.F.UID], touched[e.T.UID] = true, true
@@ -163,10 +163,15 @@ func newDOTGraph(v View) *dotGraph {
 		d.nodes = append(d.nodes, x)
 		d.byID[x.UID] = x
 	}
+	var drawn []*Edge
 	for _, e := range v.Edges {
 		if d.byID[e.F.UID] != nil && d.byID[e.T.UID] != nil {
 			d.out[e.F.UID] = append(d.out[e.F.UID], e)
+			drawn = append(drawn, e)
 		}
+	}
+	for _, l := range gridLines(d.nodes, drawn) {
+		d.out[l.f.ID()] = append(d.out[l.f.ID()], l)
 	}
 	d.boxes = boxes(d.nodes)
 	d.boxes = append(d.boxes, legend())
@@ -186,7 +191,7 @@ func (d *dotGraph) DOTAttributers() (graph, node, edge encoding.Attributer) {
 		}, attrs{
 			{Key: "fontname", Value: "Helvetica"},
 			{Key: "fontsize", Value: "10"},
-			{Key: "margin", Value: "0.08,0.04"},
+			{Key: "margin", Value: "0.15,0.05"},
 		}, attrs{
 			{Key: "fontname", Value: "Helvetica"},
 			{Key: "fontsize", Value: "9"},
@@ -207,10 +212,8 @@ func (d *dotGraph) Nodes() gg.Nodes { return iterator.NewOrderedNodes(d.nodes) }
 
 func (d *dotGraph) From(id int64) gg.Nodes {
 	var to []gg.Node
-	for _, e := range d.out[id] {
-		if len(to) == 0 || to[len(to)-1].ID() != e.T.UID {
-			to = append(to, e.T)
-		}
+	for _, l := range d.out[id] {
+		to = append(to, l.To())
 	}
 	slices.SortFunc(to, func(a, b gg.Node) int { return cmp.Compare(a.ID(), b.ID()) })
 	to = slices.CompactFunc(to, func(a, b gg.Node) bool { return a.ID() == b.ID() })
@@ -228,7 +231,7 @@ func (d *dotGraph) To(id int64) gg.Nodes {
 }
 
 func (d *dotGraph) HasEdgeFromTo(u, v int64) bool {
-	return slices.ContainsFunc(d.out[u], func(e *Edge) bool { return e.T.UID == v })
+	return slices.ContainsFunc(d.out[u], func(l gg.Line) bool { return l.To().ID() == v })
 }
 
 func (d *dotGraph) HasEdgeBetween(x, y int64) bool {
@@ -237,9 +240,9 @@ func (d *dotGraph) HasEdgeBetween(x, y int64) bool {
 
 func (d *dotGraph) Lines(u, v int64) gg.Lines {
 	var ls []gg.Line
-	for _, e := range d.out[u] {
-		if e.T.UID == v {
-			ls = append(ls, e)
+	for _, l := range d.out[u] {
+		if l.To().ID() == v {
+			ls = append(ls, l)
 		}
 	}
 	return iterator.NewOrderedLines(ls)
