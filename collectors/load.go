@@ -15,6 +15,7 @@ import (
 	"github.com/trustpath/trustpath/collectors/estate"
 	"github.com/trustpath/trustpath/collectors/manifest"
 	"github.com/trustpath/trustpath/collectors/topology"
+	"github.com/trustpath/trustpath/collectors/workload"
 	"github.com/trustpath/trustpath/graph"
 )
 
@@ -111,7 +112,7 @@ func Build(snaps []*estate.Snapshot) *graph.Graph {
 		if len(snaps) > 1 {
 			prefix = s.Cluster
 		}
-		topology.Build(b, s, prefix)
+		topology.Build(b, s, prefix, workload.Groups(s, prefix))
 	}
 	return b.Build()
 }

@@ -7,6 +7,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/trustpath/trustpath/collectors/workload"
 	"github.com/trustpath/trustpath/graph"
 )
 
@@ -44,7 +45,7 @@ type podToken struct {
 // podServiceAccount resolves the pod's service account and the automount
 // rule: the pod's automountServiceAccountToken wins over the service
 // account's, and both default to true.
-func (b *builder) podServiceAccount(pg *podGroup, spec *corev1.PodSpec) podToken {
+func (b *builder) podServiceAccount(pg *workload.Group, spec *corev1.PodSpec) podToken {
 	name := spec.ServiceAccountName
 	if name == "" {
 		name = spec.DeprecatedServiceAccount
@@ -52,11 +53,11 @@ func (b *builder) podServiceAccount(pg *podGroup, spec *corev1.PodSpec) podToken
 	if name == "" {
 		name = "default"
 	}
-	ns := pg.meta.Namespace
+	ns := pg.Meta.Namespace
 	t := podToken{sa: b.serviceAccount(ns, name), automount: true,
 		why: "automountServiceAccountToken unset on pod and service account (default true)"}
 	if b.g.Vertex(t.sa).Prop(graph.PropImplicit) == "true" && name != "default" {
-		b.s.Report(diagnosticf(b.source(refOf(pg)), string(pg.key),
+		b.s.Report(diagnosticf(b.source(pg.Ref()), string(pg.Key),
 			"uses service account %s/%s, which is not in the input", ns, name))
 	}
 	switch {
@@ -71,12 +72,12 @@ func (b *builder) podServiceAccount(pg *podGroup, spec *corev1.PodSpec) podToken
 }
 
 // container adds one container and the steps from it to what it holds.
-func (b *builder) container(pg *podGroup, spec *corev1.PodSpec, pc podContainer, tok podToken) {
-	ns := pg.meta.Namespace
+func (b *builder) container(pg *workload.Group, spec *corev1.PodSpec, pc podContainer, tok podToken) {
+	ns := pg.Meta.Namespace
 	c := pc.c
-	key := b.key(graph.KindContainer, ns, pg.meta.Name, c.Name)
+	key := b.key(graph.KindContainer, ns, pg.Meta.Name, c.Name)
 	v := &graph.Vertex{Key: key, Kind: graph.KindContainer, Name: c.Name,
-		Loc: graph.Location{Cluster: b.s.Cluster, Namespace: ns, Pod: pg.key, Container: c.Name}}
+		Loc: graph.Location{Cluster: b.s.Cluster, Namespace: ns, Pod: pg.Key, Container: c.Name}}
 	v.SetProp(graph.PropImage, c.Image)
 	if pc.init {
 		v.SetProp("init", "true")
@@ -85,7 +86,7 @@ func (b *builder) container(pg *podGroup, spec *corev1.PodSpec, pc podContainer,
 	b.add(v)
 
 	where := func(field string) graph.Evidence {
-		return graph.Evidence{Object: pg.key, Detail: fmt.Sprintf("container %s: %s", c.Name, field)}
+		return graph.Evidence{Object: pg.Key, Detail: fmt.Sprintf("container %s: %s", c.Name, field)}
 	}
 
 	// The token: mounted by the API server into every container when

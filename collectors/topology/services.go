@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/trustpath/trustpath/collectors/estate"
+	"github.com/trustpath/trustpath/collectors/workload"
 	"github.com/trustpath/trustpath/graph"
 )
 
@@ -17,9 +18,9 @@ import (
 // a selector routes to manually managed endpoints, which the input cannot
 // tie to pods, so it gets no step.
 func (b *builder) services() {
-	byNamespace := map[string][]*podGroup{}
+	byNamespace := map[string][]*workload.Group{}
 	for _, pg := range b.groups {
-		byNamespace[pg.meta.Namespace] = append(byNamespace[pg.meta.Namespace], pg)
+		byNamespace[pg.Meta.Namespace] = append(byNamespace[pg.Meta.Namespace], pg)
 	}
 	for _, svc := range b.s.Services {
 		key := b.key(graph.KindService, svc.Namespace, svc.Name)
@@ -42,8 +43,8 @@ func (b *builder) services() {
 		sel := labels.SelectorFromSet(svc.Spec.Selector)
 		ev := graph.Evidence{Object: key, Detail: "selector " + sel.String()}
 		for _, pg := range byNamespace[svc.Namespace] {
-			if sel.Matches(labels.Set(pg.template.Labels)) {
-				b.edge(key, pg.key, graph.Edge{Technique: graph.TechServiceRoute, Evidence: []graph.Evidence{ev}})
+			if sel.Matches(labels.Set(pg.Template.Labels)) {
+				b.edge(key, pg.Key, graph.Edge{Technique: graph.TechServiceRoute, Evidence: []graph.Evidence{ev}})
 			}
 		}
 	}

@@ -52,8 +52,3 @@ func (b *builder) bindingSubjects(subjects []rbacv1.Subject, bindingNS string, b
 func diagnosticf(src estate.Source, object, format string, args ...any) *estate.Diagnostic {
 	return &estate.Diagnostic{Severity: estate.Warning, Source: src, Object: object, Err: fmt.Errorf(format, args...)}
 }
-
-// refOf returns the reference of the object that owns a pod group.
-func refOf(pg *podGroup) estate.Ref {
-	return estate.Ref{Kind: pg.apiKind, Namespace: pg.meta.Namespace, Name: pg.meta.Name}
-}

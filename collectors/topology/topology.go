@@ -14,6 +14,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/trustpath/trustpath/collectors/estate"
+	"github.com/trustpath/trustpath/collectors/workload"
 	"github.com/trustpath/trustpath/graph"
 )
 
@@ -28,21 +29,21 @@ type builder struct {
 	g      *graph.Builder
 	s      *estate.Snapshot
 	prefix string // key prefix: the cluster name when several are loaded
-	groups []*podGroup
+	groups []*workload.Group
 }
 
 // Build adds the snapshot's vertices and topology edges to g. prefix is the
-// cluster prefix of keys ("" when only one cluster is loaded). Problems (an
+// cluster prefix of keys ("" when only one cluster is loaded); groups are the
+// snapshot's pod groups. Problems (an
 // object referenced but absent, a key collision) become diagnostics of s.
-func Build(g *graph.Builder, s *estate.Snapshot, prefix string) {
-	b := &builder{g: g, s: s, prefix: prefix}
+func Build(g *graph.Builder, s *estate.Snapshot, prefix string, groups []*workload.Group) {
+	b := &builder{g: g, s: s, prefix: prefix, groups: groups}
 	b.add(&graph.Vertex{Key: b.key(graph.KindCluster, s.Cluster), Kind: graph.KindCluster,
 		Name: s.Cluster, Loc: b.loc("")})
 	b.nodes()
 	b.namespaces()
 	b.serviceAccounts()
 	b.secrets()
-	b.groups = b.podGroups()
 	for _, pg := range b.groups {
 		b.podGroup(pg)
 	}

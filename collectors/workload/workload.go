@@ -1,0 +1,143 @@
+// Package workload groups pods by template: every controller (Deployment,
+// StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob)
+// and every bare Pod becomes one pod group, and objects owned by a
+// controller in the same input fold into it. Every builder works on these
+// groups, so the graph grows with templates, not with pods.
+package workload
+
+import (
+	"cmp"
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/trustpath/trustpath/collectors/estate"
+	"github.com/trustpath/trustpath/graph"
+)
+
+// Group is the replicas of one pod template: one vertex however many pods
+// run it.
+type Group struct {
+	Key      graph.Key
+	Kind     graph.Kind
+	APIKind  string             // the owner's kind as the API spells it
+	Meta     *metav1.ObjectMeta // of the owning object
+	Template *corev1.PodTemplateSpec
+	Replicas int      // desired pods (per node for a DaemonSet)
+	Pods     int      // pods of the input folded into the group
+	Nodes    []string // nodes the group's pods run on or are pinned to, sorted
+}
+
+// Namespace returns the group's namespace.
+func (g *Group) Namespace() string { return g.Meta.Namespace }
+
+// Ref returns the reference of the object that owns the group.
+func (g *Group) Ref() estate.Ref {
+	return estate.Ref{Kind: g.APIKind, Namespace: g.Meta.Namespace, Name: g.Meta.Name}
+}
+
+// owned identifies a controller by kind and name within a namespace.
+type owned struct {
+	kind, namespace, name string
+}
+
+// Groups turns every controller and every bare pod of s into a pod group,
+// sorted by key. prefix is the cluster prefix of keys ("" with one cluster).
+// ReplicaSets owned by a Deployment in the input fold into it, Jobs into
+// their CronJob, and Pods into whichever group their controller chain
+// reaches, so a kubectl dump of a Deployment, its ReplicaSet and its Pods
+// is one group, counted once.
+func Groups(s *estate.Snapshot, prefix string) []*Group {
+	byOwner := map[owned]*Group{}
+	var groups []*Group
+	add := func(kind graph.Kind, apiKind string, meta *metav1.ObjectMeta, tpl *corev1.PodTemplateSpec, replicas int) {
+		pg := &Group{Key: graph.NewKey(prefix, kind, meta.Namespace, meta.Name), Kind: kind, APIKind: apiKind, Meta: meta, Template: tpl, Replicas: replicas}
+		groups = append(groups, pg)
+		byOwner[owned{apiKind, meta.Namespace, meta.Name}] = pg
+	}
+	nodes := max(len(s.Nodes), 1)
+	for _, d := range s.Deployments {
+		add(graph.KindDeployment, "Deployment", &d.ObjectMeta, &d.Spec.Template, replicas(d.Spec.Replicas))
+	}
+	for _, ss := range s.StatefulSets {
+		add(graph.KindStatefulSet, "StatefulSet", &ss.ObjectMeta, &ss.Spec.Template, replicas(ss.Spec.Replicas))
+	}
+	for _, d := range s.DaemonSets {
+		add(graph.KindDaemonSet, "DaemonSet", &d.ObjectMeta, &d.Spec.Template, nodes)
+	}
+	for _, c := range s.CronJobs {
+		add(graph.KindCronJob, "CronJob", &c.ObjectMeta, &c.Spec.JobTemplate.Spec.Template, replicas(c.Spec.JobTemplate.Spec.Parallelism))
+	}
+	for _, rc := range s.ReplicationControllers {
+		if rc.Spec.Template == nil {
+			continue
+		}
+		add(graph.KindReplicationController, "ReplicationController", &rc.ObjectMeta, rc.Spec.Template, replicas(rc.Spec.Replicas))
+	}
+	// ReplicaSets and Jobs fold into an owner present in the input.
+	for _, rs := range s.ReplicaSets {
+		if owner := byOwner[controllerOf(&rs.ObjectMeta)]; owner != nil {
+			byOwner[owned{"ReplicaSet", rs.Namespace, rs.Name}] = owner
+			continue
+		}
+		add(graph.KindReplicaSet, "ReplicaSet", &rs.ObjectMeta, &rs.Spec.Template, replicas(rs.Spec.Replicas))
+	}
+	for _, j := range s.Jobs {
+		if owner := byOwner[controllerOf(&j.ObjectMeta)]; owner != nil {
+			byOwner[owned{"Job", j.Namespace, j.Name}] = owner
+			continue
+		}
+		add(graph.KindJob, "Job", &j.ObjectMeta, &j.Spec.Template, replicas(j.Spec.Parallelism))
+	}
+	for _, p := range s.Pods {
+		if owner := byOwner[controllerOf(&p.ObjectMeta)]; owner != nil {
+			owner.Pods++
+			if p.Spec.NodeName != "" {
+				owner.Nodes = append(owner.Nodes, p.Spec.NodeName)
+			}
+			continue
+		}
+		tpl := &corev1.PodTemplateSpec{ObjectMeta: p.ObjectMeta, Spec: p.Spec}
+		add(graph.KindPod, "Pod", &p.ObjectMeta, tpl, 1)
+		pg := groups[len(groups)-1]
+		pg.Pods = 1
+		if p.Spec.NodeName != "" {
+			pg.Nodes = []string{p.Spec.NodeName}
+		}
+	}
+	for _, pg := range groups {
+		if n := pinnedNode(&pg.Template.Spec); n != "" {
+			pg.Nodes = append(pg.Nodes, n)
+		}
+		slices.Sort(pg.Nodes)
+		pg.Nodes = slices.Compact(pg.Nodes)
+	}
+	slices.SortFunc(groups, func(a, b *Group) int { return cmp.Compare(a.Key, b.Key) })
+	return groups
+}
+
+// pinnedNode returns the node a pod template can only run on: spec.nodeName,
+// or a nodeSelector on the well-known kubernetes.io/hostname label.
+func pinnedNode(spec *corev1.PodSpec) string {
+	if spec.NodeName != "" {
+		return spec.NodeName
+	}
+	return spec.NodeSelector[corev1.LabelHostname]
+}
+
+// controllerOf returns the controller that owns an object, if any.
+func controllerOf(m *metav1.ObjectMeta) owned {
+	if ref := metav1.GetControllerOfNoCopy(m); ref != nil {
+		return owned{ref.Kind, m.Namespace, ref.Name}
+	}
+	return owned{}
+}
+
+// replicas reads an optional replica count; the API defaults it to 1.
+func replicas(n *int32) int {
+	if n == nil {
+		return 1
+	}
+	return int(*n)
+}
