@@ -60,6 +60,7 @@ var kindStyle = map[Kind]vertexStyle{
 	KindIngress:        {"invhouse", "#efedf5"},
 	KindClusterAdmin:   {"octagon", "#fcbba1"},
 	KindNamespaceAdmin: {"octagon", "#fde0dd"},
+	KindPodNetwork:     {"circle", "#f0f0f0"},
 }
 
 var workloadStyle = vertexStyle{"component", "#c6dbef"}
@@ -95,6 +96,8 @@ func (v *Vertex) label() string {
 		return "internet"
 	case v.Kind == KindClusterAdmin:
 		return "cluster-admin"
+	case v.Kind == KindPodNetwork:
+		return "any pod\n(open egress)"
 	case v.Kind.IsWorkload():
 		if r := v.Prop(PropReplicas); r != "" {
 			return "pods ×" + r
@@ -118,14 +121,14 @@ func (v *Vertex) tooltip() string {
 // Attributes implements encoding.Attributer in a fixed order.
 func (e *Edge) Attributes() []encoding.Attribute {
 	a := []encoding.Attribute{
-		{Key: "label", Value: string(e.Technique)},
+		{Key: "label", Value: e.Label()},
 		{Key: "color", Value: boundaryColor[e.Boundary]},
 		{Key: "fontcolor", Value: boundaryColor[e.Boundary]},
 	}
 	if e.Boundary >= BoundaryNamespace {
 		a = append(a, encoding.Attribute{Key: "penwidth", Value: "2"})
 	}
-	tip := []string{fmt.Sprintf("%s → %s: %s (crosses %s)", e.F.Key, e.T.Key, e.Technique, e.Boundary)}
+	tip := []string{fmt.Sprintf("%s → %s: %s (crosses %s)", e.F.Key, e.T.Key, e.Label(), e.Boundary)}
 	if len(e.Missing) > 0 {
 		tip = append(tip, "missing: "+strings.Join(e.Missing, ", "))
 	}

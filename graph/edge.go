@@ -3,6 +3,7 @@ package graph
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	gg "gonum.org/v1/gonum/graph"
 )
@@ -19,7 +20,10 @@ type Edge struct {
 	F, T      *Vertex
 	UID       int64 // assigned by Builder.Build in sorted order
 	Technique Technique
-	Boundary  Boundary // derived from the endpoints' locations
+	// Ports are the network ports the step uses ("tcp/8080", "tcp/1-65535",
+	// "any"), sorted; empty for steps that are not connections.
+	Ports    []string
+	Boundary Boundary // derived from the endpoints' locations
 	// Present and Missing name the controls on this crossing that were found
 	// and that would have stopped the step, e.g. "automountServiceAccountToken: false".
 	Present  []string
@@ -49,6 +53,14 @@ func (e *Edge) Weight() float64 { return e.Cost }
 // contract lets a line that cannot be reversed return its receiver.
 func (e *Edge) ReversedLine() gg.Line { return e }
 
+// Label is the technique followed by the ports, as diagrams and tables show it.
+func (e *Edge) Label() string {
+	if len(e.Ports) == 0 {
+		return string(e.Technique)
+	}
+	return string(e.Technique) + " " + strings.Join(e.Ports, ",")
+}
+
 // compareEdges orders edges by (from key, to key, technique).
 func compareEdges(a, b *Edge) int {
 	return cmp.Or(
@@ -64,6 +76,7 @@ func compareEvidence(a, b Evidence) int {
 
 // merge folds o, the same step found again, into e.
 func (e *Edge) merge(o *Edge) {
+	e.Ports = append(e.Ports, o.Ports...)
 	e.Present = append(e.Present, o.Present...)
 	e.Missing = append(e.Missing, o.Missing...)
 	e.Evidence = append(e.Evidence, o.Evidence...)
@@ -75,6 +88,8 @@ func (e *Edge) merge(o *Edge) {
 
 // normalize sorts and de-duplicates the edge's lists so output is stable.
 func (e *Edge) normalize() {
+	slices.Sort(e.Ports)
+	e.Ports = slices.Compact(e.Ports)
 	slices.Sort(e.Present)
 	e.Present = slices.Compact(e.Present)
 	slices.Sort(e.Missing)

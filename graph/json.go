@@ -29,6 +29,7 @@ type jsonEdge struct {
 	From      Key        `json:"from"`
 	To        Key        `json:"to"`
 	Technique Technique  `json:"technique"`
+	Ports     []string   `json:"ports,omitempty"`
 	Boundary  Boundary   `json:"boundary"`
 	Present   []string   `json:"present,omitempty"`
 	Missing   []string   `json:"missing,omitempty"`
@@ -54,7 +55,7 @@ func WriteJSON(w io.Writer, v View) error {
 	}
 	for _, e := range v.Edges {
 		out.Edges = append(out.Edges, jsonEdge{
-			From: e.F.Key, To: e.T.Key, Technique: e.Technique, Boundary: e.Boundary,
+			From: e.F.Key, To: e.T.Key, Technique: e.Technique, Ports: e.Ports, Boundary: e.Boundary,
 			Present: e.Present, Missing: e.Missing, Evidence: e.Evidence, Note: e.Note, Cost: e.Cost,
 		})
 	}
@@ -80,7 +81,7 @@ func ReadJSON(r io.Reader) (*Graph, error) {
 		}
 	}
 	for _, e := range in.Edges {
-		err := b.AddEdge(e.From, e.To, Edge{Technique: e.Technique, Present: e.Present,
+		err := b.AddEdge(e.From, e.To, Edge{Technique: e.Technique, Ports: e.Ports, Present: e.Present,
 			Missing: e.Missing, Evidence: e.Evidence, Note: e.Note, Cost: e.Cost})
 		if err != nil {
 			return nil, err

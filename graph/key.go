@@ -98,7 +98,7 @@ func KnownKinds() []string {
 		KindNamespace, KindDeployment, KindStatefulSet, KindDaemonSet, KindReplicaSet,
 		KindReplicationController, KindJob, KindCronJob, KindPod, KindContainer,
 		KindServiceAccount, KindSecret, KindService, KindIngress, KindClusterAdmin,
-		KindNamespaceAdmin} {
+		KindNamespaceAdmin, KindPodNetwork} {
 		kinds = append(kinds, string(k))
 	}
 	slices.Sort(kinds)

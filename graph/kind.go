@@ -27,6 +27,12 @@ const (
 	KindService        Kind = "service"
 	KindIngress        Kind = "ingress"
 
+	// PodNetwork is a cluster's pod network seen as one transit vertex: "any
+	// pod whose egress is open". It keeps a cluster without policies from
+	// needing an edge per pod pair. Paths pass through it; analyses take the
+	// boundaries of such a path between the vertices on either side.
+	KindPodNetwork Kind = "pod-network"
+
 	// Privilege targets: what an identity becomes when it holds these rights.
 	KindClusterAdmin   Kind = "cluster-admin"
 	KindNamespaceAdmin Kind = "namespace-admin"
@@ -50,6 +56,10 @@ func (k Kind) IsWorkload() bool {
 	return false
 }
 
+// IsTransit reports whether vertices of kind k stand for a set of others
+// rather than a thing of their own (the pod network hub).
+func (k Kind) IsTransit() bool { return k == KindPodNetwork }
+
 // IsActor reports whether vertices of kind k are threat actors by nature.
 func (k Kind) IsActor() bool {
 	return k == KindInternet || k == KindUser || k == KindGroup
@@ -59,7 +69,7 @@ func (k Kind) IsActor() bool {
 func (k Kind) namespaced() bool {
 	switch k {
 	case KindInternet, KindUser, KindGroup, KindCluster, KindNode, KindNamespace,
-		KindClusterAdmin, KindNamespaceAdmin:
+		KindClusterAdmin, KindNamespaceAdmin, KindPodNetwork:
 		return false
 	}
 	return true
@@ -68,7 +78,7 @@ func (k Kind) namespaced() bool {
 // segments is the number of name segments after the kind in a key of kind k.
 func (k Kind) segments() int {
 	switch k {
-	case KindInternet, KindClusterAdmin:
+	case KindInternet, KindClusterAdmin, KindPodNetwork:
 		return 0
 	case KindContainer:
 		return 3 // namespace, workload, container
@@ -83,7 +93,7 @@ func knownKind(k Kind) bool {
 	switch k {
 	case KindInternet, KindUser, KindGroup, KindCluster, KindNode, KindNamespace,
 		KindContainer, KindServiceAccount, KindSecret, KindService, KindIngress,
-		KindClusterAdmin, KindNamespaceAdmin:
+		KindClusterAdmin, KindNamespaceAdmin, KindPodNetwork:
 		return true
 	}
 	return k.IsWorkload()

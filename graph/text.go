@@ -18,7 +18,7 @@ func WriteText(w io.Writer, v View) error {
 	fmt.Fprintln(tw)
 	fmt.Fprintln(tw, "FROM\tTO\tTECHNIQUE\tCROSSES\tMISSING CONTROL")
 	for _, e := range v.Edges {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.F.Key, e.T.Key, e.Technique, e.Boundary, strings.Join(e.Missing, "; "))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.F.Key, e.T.Key, e.Label(), e.Boundary, strings.Join(e.Missing, "; "))
 	}
 	return tw.Flush()
 }

@@ -1,0 +1,144 @@
+package netpol
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/trustpath/trustpath/collectors/estate"
+)
+
+// PartyKind says what is at one end of a connection.
+type PartyKind int
+
+// Parties of a connection.
+const (
+	// PartyPod is a pod of an endpoint.
+	PartyPod PartyKind = iota
+	// PartyNode is a node address: a hostNetwork pod, or external traffic
+	// whose source a Service rewrote to a node's (externalTrafficPolicy: Cluster).
+	PartyNode
+	// PartyInternet is an address outside the cluster and its nodes.
+	PartyInternet
+)
+
+// Party is one end of a connection.
+type Party struct {
+	Kind     PartyKind
+	Endpoint *Endpoint // for PartyPod, and for a hostNetwork PartyNode
+}
+
+// PodParty returns the party of an endpoint's pods: a node for hostNetwork pods.
+func PodParty(ep *Endpoint) Party {
+	if ep.HostNetwork {
+		return Party{Kind: PartyNode, Endpoint: ep}
+	}
+	return Party{Kind: PartyPod, Endpoint: ep}
+}
+
+// Internet is the party of an internet address.
+var Internet = Party{Kind: PartyInternet}
+
+// Reason explains one side's decision on a connection.
+type Reason struct {
+	Direction Direction
+	Policy    estate.Ref // zero when no policy decided
+	Rule      int        // index of the admitting rule; -1 when none
+	Text      string
+}
+
+func (r Reason) String() string { return r.Text }
+
+// Verdict is the answer for one connection and port.
+type Verdict struct {
+	Allowed bool
+	Egress  []Reason // at the source
+	Ingress []Reason // at the destination
+}
+
+// Check decides whether src may connect to dst on port, a port of dst.
+// Both sides' reasons are returned whatever the answer.
+func (e *Engine) Check(src, dst Party, port Port) Verdict {
+	var v Verdict
+	eg, egOK := true, []Reason(nil)
+	if src.Endpoint != nil {
+		eg, egOK = e.side(Egress, src.Endpoint, dst, port)
+	}
+	in, inOK := true, []Reason(nil)
+	if dst.Endpoint != nil {
+		in, inOK = e.side(Ingress, dst.Endpoint, src, port)
+	}
+	v.Allowed, v.Egress, v.Ingress = eg && in, egOK, inOK
+	return v
+}
+
+// side decides whether the policies of at allow traffic in direction d with
+// other on port, and says why: the rules that allow it, or that none does.
+func (e *Engine) side(d Direction, at *Endpoint, other Party, port Port) (bool, []Reason) {
+	if at.HostNetwork {
+		return true, []Reason{{Direction: d, Rule: -1, Text: "hostNetwork pod: not subject to NetworkPolicy"}}
+	}
+	if !at.Isolated(d) {
+		return true, []Reason{{Direction: d, Rule: -1, Text: fmt.Sprintf("not isolated for %s: no NetworkPolicy selects it", d)}}
+	}
+	var allowed []Reason
+	for _, p := range at.policy[d] {
+		for _, r := range p.rules[d] {
+			if r.matchesPort(port) && e.matchesPeer(r, p.namespace, other) {
+				allowed = append(allowed, Reason{Direction: d, Policy: p.ref, Rule: r.index,
+					Text: fmt.Sprintf("allowed by networkpolicy/%s/%s %s rule %d", p.ref.Namespace, p.ref.Name, d, r.index)})
+			}
+		}
+	}
+	if len(allowed) > 0 {
+		return true, allowed
+	}
+	return false, []Reason{{Direction: d, Rule: -1, Text: fmt.Sprintf("isolated for %s by %s; no rule allows it", d, policyNames(at.policy[d]))}}
+}
+
+func policyNames(ps []*policy) string {
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = "networkpolicy/" + p.ref.Namespace + "/" + p.ref.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// matchesPeer reports whether a rule's peers include other. policyNS is the
+// namespace of the rule's policy, which a peer without namespaceSelector means.
+func (e *Engine) matchesPeer(r rule, policyNS string, other Party) bool {
+	if r.allPeers {
+		return true
+	}
+	for _, p := range r.peers {
+		if e.peerMatches(p, policyNS, other) {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *Engine) peerMatches(p peer, policyNS string, other Party) bool {
+	switch {
+	case p.broken:
+		return false
+	case p.block != nil:
+		switch other.Kind {
+		case PartyInternet:
+			return p.block.public()
+		case PartyNode:
+			return p.block.holdsAnyOf(e.nodeAddrs)
+		}
+		return false // ipBlock does not select pods
+	case other.Kind != PartyPod:
+		return false // selectors select pods only
+	}
+	ep := other.Endpoint
+	if p.namespaces == nil {
+		if ep.Namespace != policyNS {
+			return false
+		}
+	} else if !p.namespaces.Matches(ep.nsSet) {
+		return false
+	}
+	return p.pods == nil || p.pods.Matches(ep.Labels)
+}
