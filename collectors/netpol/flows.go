@@ -46,7 +46,8 @@ func mergeReasons(have, more []Reason) []Reason {
 }
 
 // OpenEgress reports whether ep may send to every pod on every port:
-// nothing isolates its egress, or a rule allows all pods on all ports.
+// nothing isolates its egress, or a rule allows all pods on all ports. Such
+// endpoints reach the destinations of the flows with a nil From.
 // hostNetwork endpoints are the node, not a pod, and are never open here:
 // their flows are enumerated.
 func (e *Engine) OpenEgress(ep *Endpoint) bool {
@@ -70,10 +71,14 @@ func (e *Engine) OpenEgress(ep *Endpoint) bool {
 func (e *Engine) openIngress(ep *Endpoint, port Port) bool { return e.openReasons(ep, port) != nil }
 
 // openReasons says why ep admits every pod on port, or returns nil when it
-// does not: it is a hostNetwork pod, nothing isolates it for ingress, or a
-// rule for that port admits all pods.
+// does not: nothing isolates it for ingress, or a rule for that port admits
+// all pods. A hostNetwork endpoint is never open in this sense: a source
+// open to all pods may still not reach a node address.
 func (e *Engine) openReasons(ep *Endpoint, port Port) []Reason {
-	if ep.HostNetwork || !ep.Isolated(Ingress) {
+	if ep.HostNetwork {
+		return nil
+	}
+	if !ep.Isolated(Ingress) {
 		_, why := e.side(Ingress, ep, Internet, port) // decided before any peer is looked at
 		return why
 	}
@@ -89,7 +94,8 @@ func (e *Engine) openReasons(ep *Endpoint, port Port) []Reason {
 	return out
 }
 
-// Flows returns every allowed flow between endpoints, sorted. Traffic from
+// Flows returns every allowed flow between endpoints, sorted. A flow from an
+// endpoint to itself is traffic between its pod groups (or its replicas). Traffic from
 // endpoints with open egress to ports that admit every pod comes back once
 // per destination, with a nil From; all other traffic comes back per pair.
 //
@@ -100,6 +106,10 @@ func (e *Engine) openReasons(ep *Endpoint, port Port) []Reason {
 func (e *Engine) Flows() []Flow {
 	fs := flowSet{}
 	for _, dst := range e.endpoints {
+		if dst.HostNetwork {
+			e.toHost(fs, dst)
+			continue
+		}
 		for _, port := range dst.Ports {
 			if why := e.openReasons(dst, port); why != nil {
 				fs.add(nil, dst, port, nil, why)
@@ -176,8 +186,8 @@ func (e *Engine) restrictedEgress(fs flowSet, src *Endpoint) {
 				}
 			}
 			for _, dst := range dsts {
-				if seen[dst] {
-					continue
+				if seen[dst] || dst.HostNetwork {
+					continue // hostNetwork destinations are enumerated from their side
 				}
 				seen[dst] = true
 				for _, port := range dst.Ports {
@@ -225,9 +235,23 @@ func (e *Engine) listening(r rule) []*Endpoint {
 // anywhere, and each destination's ingress decides on a node source.
 func (e *Engine) hostSource(fs flowSet, src *Endpoint) {
 	for _, dst := range e.endpoints {
-		if dst == src {
-			continue // the node talking to itself crosses nothing
+		if dst.HostNetwork {
+			continue // enumerated by toHost
 		}
+		for _, port := range dst.Ports {
+			if v := e.Check(PodParty(src), PodParty(dst), port); v.Allowed {
+				fs.add(src, dst, port, v.Egress, v.Ingress)
+			}
+		}
+	}
+}
+
+// toHost adds the flows to a hostNetwork endpoint. Its ingress is never
+// isolated, but a source's egress must admit a node address, which selectors
+// never do; the few hostNetwork endpoints (node agents) are checked against
+// every source.
+func (e *Engine) toHost(fs flowSet, dst *Endpoint) {
+	for _, src := range e.endpoints {
 		for _, port := range dst.Ports {
 			if v := e.Check(PodParty(src), PodParty(dst), port); v.Allowed {
 				fs.add(src, dst, port, v.Egress, v.Ingress)
