@@ -14,6 +14,8 @@ import (
 
 	"github.com/trustpath/trustpath/collectors/estate"
 	"github.com/trustpath/trustpath/collectors/manifest"
+	"github.com/trustpath/trustpath/collectors/netpol"
+	"github.com/trustpath/trustpath/collectors/network"
 	"github.com/trustpath/trustpath/collectors/topology"
 	"github.com/trustpath/trustpath/collectors/workload"
 	"github.com/trustpath/trustpath/graph"
@@ -58,6 +60,16 @@ var ErrEmptyInput = errors.New("no Kubernetes objects found in the input")
 type Result struct {
 	Graph     *graph.Graph
 	Snapshots []*estate.Snapshot // sorted by cluster name
+	Clusters  []*Cluster         // in the same order
+}
+
+// Cluster is what the builders derived from one cluster's snapshot, kept for
+// questions the graph alone does not answer (why a flow is denied).
+type Cluster struct {
+	Snapshot *estate.Snapshot
+	Prefix   string // of its keys: the cluster name when several are loaded
+	Groups   []*workload.Group
+	Network  *netpol.Engine
 }
 
 // Diagnostics returns every cluster's diagnostics, clusters in order.
@@ -96,25 +108,30 @@ func Load(ctx context.Context, o Options) (*Result, error) {
 	if total == 0 {
 		return res, fmt.Errorf("%w (%s)", ErrEmptyInput, describe(o.Sources))
 	}
-	res.Graph = Build(res.Snapshots)
+	res.Graph, res.Clusters = Build(res.Snapshots)
 	return res, nil
 }
 
 // Build makes the graph of snapshots: keys carry cluster prefixes when there
-// is more than one.
-func Build(snaps []*estate.Snapshot) *graph.Graph {
+// is more than one. Every builder runs on one shared grouping of pods.
+func Build(snaps []*estate.Snapshot) (*graph.Graph, []*Cluster) {
 	b := graph.NewBuilder()
 	if err := b.AddVertex(&graph.Vertex{Key: graph.Internet, Kind: graph.KindInternet, Name: "internet"}); err != nil {
 		panic(err) // the builder is new: it cannot hold the key yet
 	}
+	var clusters []*Cluster
 	for _, s := range snaps {
-		prefix := ""
+		c := &Cluster{Snapshot: s}
 		if len(snaps) > 1 {
-			prefix = s.Cluster
+			c.Prefix = s.Cluster
 		}
-		topology.Build(b, s, prefix, workload.Groups(s, prefix))
+		c.Groups = workload.Groups(s, c.Prefix)
+		c.Network = netpol.New(s, c.Groups)
+		topology.Build(b, s, c.Prefix, c.Groups)
+		network.Build(b, s, c.Prefix, c.Groups, c.Network)
+		clusters = append(clusters, c)
 	}
-	return b.Build()
+	return b.Build(), clusters
 }
 
 func (o *Options) read(ctx context.Context, src Source, s *estate.Snapshot) error {

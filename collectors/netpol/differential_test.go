@@ -353,7 +353,7 @@ func TestDifferential(t *testing.T) {
 		got := map[flowKey]bool{}
 		var open []*netpol.Endpoint
 		for _, ep := range e.Endpoints() {
-			if e.OpenEgress(ep) {
+			if e.OpenEgress(ep) != nil {
 				open = append(open, ep)
 			}
 		}

@@ -38,11 +38,27 @@ func PodParty(ep *Endpoint) Party {
 // Internet is the party of an internet address.
 var Internet = Party{Kind: PartyInternet}
 
+// ReasonKind says how one side of a connection decided.
+type ReasonKind int
+
+// How a side decides.
+const (
+	// ByRule: a rule of Policy allows the traffic.
+	ByRule ReasonKind = iota
+	// NotIsolated: no policy selects the pod in this direction.
+	NotIsolated
+	// HostNetwork: the pod uses the node's network; policies do not apply.
+	HostNetwork
+	// Denied: policies isolate the pod and no rule allows the traffic.
+	Denied
+)
+
 // Reason explains one side's decision on a connection.
 type Reason struct {
+	Kind      ReasonKind
 	Direction Direction
-	Policy    estate.Ref // zero when no policy decided
-	Rule      int        // index of the admitting rule; -1 when none
+	Policy    estate.Ref // with ByRule
+	Rule      int        // index of the rule in its direction, with ByRule
 	Text      string
 }
 
@@ -75,24 +91,28 @@ func (e *Engine) Check(src, dst Party, port Port) Verdict {
 // other on port, and says why: the rules that allow it, or that none does.
 func (e *Engine) side(d Direction, at *Endpoint, other Party, port Port) (bool, []Reason) {
 	if at.HostNetwork {
-		return true, []Reason{{Direction: d, Rule: -1, Text: "hostNetwork pod: not subject to NetworkPolicy"}}
+		return true, []Reason{{Kind: HostNetwork, Direction: d, Text: "hostNetwork pod: not subject to NetworkPolicy"}}
 	}
 	if !at.Isolated(d) {
-		return true, []Reason{{Direction: d, Rule: -1, Text: fmt.Sprintf("not isolated for %s: no NetworkPolicy selects it", d)}}
+		return true, []Reason{{Kind: NotIsolated, Direction: d, Text: fmt.Sprintf("not isolated for %s: no NetworkPolicy selects it", d)}}
 	}
 	var allowed []Reason
 	for _, p := range at.policy[d] {
 		for _, r := range p.rules[d] {
 			if r.matchesPort(port) && e.matchesPeer(r, p.namespace, other) {
-				allowed = append(allowed, Reason{Direction: d, Policy: p.ref, Rule: r.index,
-					Text: fmt.Sprintf("allowed by networkpolicy/%s/%s %s rule %d", p.ref.Namespace, p.ref.Name, d, r.index)})
+				allowed = append(allowed, ruleReason(d, p, r, ""))
 			}
 		}
 	}
 	if len(allowed) > 0 {
 		return true, allowed
 	}
-	return false, []Reason{{Direction: d, Rule: -1, Text: fmt.Sprintf("isolated for %s by %s; no rule allows it", d, policyNames(at.policy[d]))}}
+	return false, []Reason{{Kind: Denied, Direction: d, Text: fmt.Sprintf("isolated for %s by %s; no rule allows it", d, policyNames(at.policy[d]))}}
+}
+
+func ruleReason(d Direction, p *policy, r rule, note string) Reason {
+	return Reason{Kind: ByRule, Direction: d, Policy: p.ref, Rule: r.index,
+		Text: fmt.Sprintf("allowed by networkpolicy/%s/%s %s rule %d%s", p.ref.Namespace, p.ref.Name, d, r.index, note)}
 }
 
 func policyNames(ps []*policy) string {

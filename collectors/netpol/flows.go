@@ -45,26 +45,28 @@ func mergeReasons(have, more []Reason) []Reason {
 	return have
 }
 
-// OpenEgress reports whether ep may send to every pod on every port:
-// nothing isolates its egress, or a rule allows all pods on all ports. Such
-// endpoints reach the destinations of the flows with a nil From.
-// hostNetwork endpoints are the node, not a pod, and are never open here:
-// their flows are enumerated.
-func (e *Engine) OpenEgress(ep *Endpoint) bool {
+// OpenEgress says why ep may send to every pod on every port — nothing
+// isolates its egress, or a rule allows all pods on all ports — or returns
+// nil when it may not. Such endpoints reach the destinations of the flows
+// with a nil From. hostNetwork endpoints are the node, not a pod, and are
+// never open here: their flows are enumerated.
+func (e *Engine) OpenEgress(ep *Endpoint) []Reason {
 	if ep.HostNetwork {
-		return false
+		return nil
 	}
 	if !ep.Isolated(Egress) {
-		return true
+		_, why := e.side(Egress, ep, Internet, Port{}) // decided before any peer is looked at
+		return why
 	}
+	var out []Reason
 	for _, p := range ep.policy[Egress] {
 		for _, r := range p.rules[Egress] {
 			if r.allPorts && (r.allPeers || slices.ContainsFunc(r.peers, peer.matchesAllPods)) {
-				return true
+				out = append(out, ruleReason(Egress, p, r, " (all pods)"))
 			}
 		}
 	}
-	return false
+	return out
 }
 
 // openIngress reports whether ep admits every pod on port.
@@ -86,8 +88,7 @@ func (e *Engine) openReasons(ep *Endpoint, port Port) []Reason {
 	for _, p := range ep.policy[Ingress] {
 		for _, r := range p.rules[Ingress] {
 			if r.matchesPort(port) && (r.allPeers || slices.ContainsFunc(r.peers, peer.matchesAllPods)) {
-				out = append(out, Reason{Direction: Ingress, Policy: p.ref, Rule: r.index,
-					Text: fmt.Sprintf("allowed by networkpolicy/%s/%s ingress rule %d (all pods)", p.ref.Namespace, p.ref.Name, r.index)})
+				out = append(out, ruleReason(Ingress, p, r, " (all pods)"))
 			}
 		}
 	}
@@ -122,7 +123,7 @@ func (e *Engine) Flows() []Flow {
 		switch {
 		case src.HostNetwork:
 			e.hostSource(fs, src)
-		case src.Isolated(Egress) && !e.OpenEgress(src):
+		case src.Isolated(Egress) && e.OpenEgress(src) == nil:
 			e.restrictedEgress(fs, src)
 		}
 	}
@@ -313,8 +314,7 @@ func (e *Engine) InternetEgress(ep *Endpoint) ([]string, []Reason) {
 				continue
 			}
 			ports = append(ports, rp...)
-			why = append(why, Reason{Direction: Egress, Policy: p.ref, Rule: r.index,
-				Text: fmt.Sprintf("allowed by networkpolicy/%s/%s egress rule %d", p.ref.Namespace, p.ref.Name, r.index)})
+			why = append(why, ruleReason(Egress, p, r, ""))
 		}
 	}
 	if slices.Contains(ports, "any") {

@@ -1,0 +1,205 @@
+// Package network turns NetworkPolicy verdicts into attack-graph edges:
+// which pod groups may connect to which, on what ports, what the internet
+// reaches through Services, Ingresses, hostPorts and hostNetwork pods, and
+// which pods may reach the internet (and through it, other clusters).
+//
+// Traffic that no policy restricts goes through one hub vertex per cluster
+// (graph.KindPodNetwork): every pod group with open egress has an edge to
+// it, and it has an edge to every pod group port that admits any pod. A
+// cluster without policies thus costs O(pod groups) edges, not O(pod groups²).
+package network
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/trustpath/trustpath/collectors/estate"
+	"github.com/trustpath/trustpath/collectors/netpol"
+	"github.com/trustpath/trustpath/collectors/workload"
+	"github.com/trustpath/trustpath/graph"
+)
+
+// builder holds one cluster's build.
+type builder struct {
+	g      *graph.Builder
+	s      *estate.Snapshot
+	e      *netpol.Engine
+	prefix string
+	groups []*workload.Group
+	hub    graph.Key
+	nodes  nodeReach
+}
+
+// Build adds the cluster's network vertices and edges to g. The topology
+// builder must have added the pod groups, containers and services first.
+func Build(g *graph.Builder, s *estate.Snapshot, prefix string, groups []*workload.Group, e *netpol.Engine) {
+	b := &builder{g: g, s: s, e: e, prefix: prefix, groups: groups,
+		hub: graph.NewKey(prefix, graph.KindPodNetwork), nodes: reachOfNodes(s.Nodes)}
+	b.podNetwork()
+	b.flows()
+	b.internetEgress()
+	b.services()
+	b.ingresses()
+	b.hostPorts()
+}
+
+func (b *builder) edge(from, to graph.Key, e graph.Edge) {
+	if err := b.g.AddEdge(from, to, e); err != nil {
+		b.s.Report(&estate.Diagnostic{Severity: estate.Warning, Object: string(from),
+			Err: fmt.Errorf("cluster %s: %w", b.s.Cluster, err)})
+	}
+}
+
+// podNetwork connects each container to its pod's network identity, and
+// each pod group to the containers that listen on a port: traffic that
+// reaches a pod reaches its listening containers, which an exploit turns
+// into code execution.
+func (b *builder) podNetwork() {
+	for _, pg := range b.groups {
+		spec := &pg.Template.Spec
+		for _, c := range slices.Concat(spec.InitContainers, spec.Containers) {
+			ck := graph.NewKey(b.prefix, graph.KindContainer, pg.Namespace(), pg.Meta.Name, c.Name)
+			ev := []graph.Evidence{{Object: pg.Key, Detail: "container " + c.Name}}
+			b.edge(ck, pg.Key, graph.Edge{Technique: graph.TechPodNetwork, Evidence: ev})
+			if len(c.Ports) == 0 {
+				continue
+			}
+			var ports []string
+			for _, p := range c.Ports {
+				ports = append(ports, portString(p.Protocol, p.ContainerPort))
+			}
+			b.edge(pg.Key, ck, graph.Edge{Technique: graph.TechExploit, Ports: ports, Evidence: ev})
+		}
+	}
+}
+
+// flows adds an edge per allowed flow between pod groups, and the hub's
+// edges for traffic no policy restricts.
+func (b *builder) flows() {
+	hub := false
+	for _, f := range b.e.Flows() {
+		ports := portStrings(f.Ports)
+		if f.From == nil {
+			for _, dst := range f.To.Groups {
+				hub = true
+				b.edge(b.ensureHub(), dst.Key, graph.Edge{Technique: graph.TechConnect, Ports: ports,
+					Evidence: b.evidence(f.Ingress, dst.Key), Missing: missing(f.Ingress, dst.Key)})
+			}
+			continue
+		}
+		for _, src := range f.From.Groups {
+			for _, dst := range f.To.Groups {
+				if src == dst {
+					continue // replicas of one group: no boundary between them
+				}
+				b.edge(src.Key, dst.Key, graph.Edge{Technique: graph.TechConnect, Ports: ports,
+					Evidence: slices.Concat(b.evidence(f.Egress, src.Key), b.evidence(f.Ingress, dst.Key)),
+					Missing:  slices.Concat(missing(f.Egress, src.Key), missing(f.Ingress, dst.Key))})
+			}
+		}
+	}
+	if !hub {
+		return
+	}
+	for _, ep := range b.e.Endpoints() {
+		why := b.e.OpenEgress(ep)
+		if why == nil {
+			continue
+		}
+		for _, src := range ep.Groups {
+			b.edge(src.Key, b.hub, graph.Edge{Technique: graph.TechConnect, Ports: []string{"any"},
+				Evidence: b.evidence(why, src.Key), Missing: missing(why, src.Key)})
+		}
+	}
+}
+
+// ensureHub adds the cluster's pod-network vertex on first use.
+func (b *builder) ensureHub() graph.Key {
+	if b.g.Vertex(b.hub) == nil {
+		b.edgeless(&graph.Vertex{Key: b.hub, Kind: graph.KindPodNetwork, Name: "pod network",
+			Loc: graph.Location{Cluster: b.s.Cluster}})
+	}
+	return b.hub
+}
+
+func (b *builder) edgeless(v *graph.Vertex) {
+	if err := b.g.AddVertex(v); err != nil {
+		b.s.Report(&estate.Diagnostic{Severity: estate.Warning, Object: string(v.Key), Err: err})
+	}
+}
+
+// internetEgress adds an edge to the internet from each pod group whose
+// egress admits an external address.
+func (b *builder) internetEgress() {
+	for _, ep := range b.e.Endpoints() {
+		ports, why := b.e.InternetEgress(ep)
+		if ports == nil {
+			continue
+		}
+		for _, src := range ep.Groups {
+			b.edge(src.Key, graph.Internet, graph.Edge{Technique: graph.TechEgressInternet, Ports: ports,
+				Evidence: b.evidence(why, src.Key), Missing: missing(why, src.Key)})
+		}
+	}
+}
+
+// evidence turns one side's reasons into edge evidence: the policy rule
+// that allowed the traffic, or the pod group that no policy isolates.
+func (b *builder) evidence(rs []netpol.Reason, subject graph.Key) []graph.Evidence {
+	var out []graph.Evidence
+	for _, r := range rs {
+		if r.Kind == netpol.ByRule {
+			out = append(out, graph.Evidence{
+				Object: graph.NewKey(b.prefix, "networkpolicy", r.Policy.Namespace, r.Policy.Name),
+				Detail: fmt.Sprintf("%s rule %d", r.Direction, r.Rule)})
+			continue
+		}
+		out = append(out, graph.Evidence{Object: subject, Detail: r.Text})
+	}
+	return out
+}
+
+// missing names the control whose absence let one side allow the traffic:
+// a NetworkPolicy isolating the pod group in that direction, or, for a
+// hostNetwork pod, which no policy can isolate, dropping hostNetwork.
+func missing(rs []netpol.Reason, subject graph.Key) []string {
+	var out []string
+	for _, r := range rs {
+		switch r.Kind {
+		case netpol.NotIsolated:
+			out = append(out, fmt.Sprintf("%s NetworkPolicy for %s", r.Direction, subject))
+		case netpol.HostNetwork:
+			out = append(out, fmt.Sprintf("hostNetwork: false on %s", subject))
+		}
+	}
+	return out
+}
+
+func portString(proto corev1.Protocol, n int32) string {
+	if proto == "" {
+		proto = corev1.ProtocolTCP
+	}
+	return fmt.Sprintf("%s/%d", strings.ToLower(string(proto)), n)
+}
+
+// portStrings writes ports as "tcp/8080", merging consecutive numbers of
+// one protocol into ranges ("tcp/8000-8002").
+func portStrings(ps []netpol.Port) []string {
+	var out []string
+	for i := 0; i < len(ps); {
+		j := i
+		for j+1 < len(ps) && ps[j+1].Protocol == ps[i].Protocol && ps[j+1].Number <= ps[j].Number+1 {
+			j++
+		}
+		s := portString(ps[i].Protocol, ps[i].Number)
+		if ps[j].Number != ps[i].Number {
+			s += fmt.Sprintf("-%d", ps[j].Number)
+		}
+		out = append(out, s)
+		i = j + 1
+	}
+	return slices.Compact(out)
+}
