@@ -81,10 +81,15 @@ func (e *Engine) namespace(ns string) {
 	}
 }
 
+// nodeAddresses are the addresses traffic from a node carries inside the
+// cluster: the InternalIPs (a node's external address faces the other way).
 func nodeAddresses(nodes []*corev1.Node) []netip.Prefix {
 	var out []netip.Prefix
 	for _, n := range nodes {
 		for _, a := range n.Status.Addresses {
+			if a.Type != corev1.NodeInternalIP {
+				continue
+			}
 			if addr, err := netip.ParseAddr(a.Address); err == nil {
 				out = append(out, netip.PrefixFrom(addr, addr.BitLen()))
 			}
