@@ -36,22 +36,27 @@ func NewKey(cluster string, k Kind, parts ...string) Key {
 // Internet is the key of the external attacker.
 const Internet Key = "internet"
 
+// splitCluster cuts a key into its cluster prefix and the rest. The prefix
+// ends at the first colon before any slash: names may hold colons of their
+// own (user/system:anonymous, group/system:masters).
+func splitCluster(s string) (cluster, rest string) {
+	i := strings.IndexByte(s, ':')
+	if i < 0 || strings.IndexByte(s[:i], '/') >= 0 {
+		return "", s
+	}
+	return s[:i], s[i+1:]
+}
+
 // Cluster returns the cluster prefix of k, or "" when it has none.
 func (k Key) Cluster() string {
-	c, _, ok := strings.Cut(string(k), ":")
-	if !ok {
-		return ""
-	}
+	c, _ := splitCluster(string(k))
 	return c
 }
 
 // Kind returns the kind segment of k.
 func (k Key) Kind() Kind {
-	s := string(k)
-	if _, rest, ok := strings.Cut(s, ":"); ok {
-		s = rest
-	}
-	kind, _, _ := strings.Cut(s, "/")
+	_, rest := splitCluster(string(k))
+	kind, _, _ := strings.Cut(rest, "/")
 	return Kind(kind)
 }
 
@@ -68,10 +73,8 @@ func (e *KeyError) Error() string {
 // ParseKey normalises a key typed by a user: it accepts the kubectl short
 // names (sa, deploy, svc, ns, …) and returns the canonical key.
 func ParseKey(s string) (Key, error) {
-	cluster, rest, hasCluster := strings.Cut(s, ":")
-	if !hasCluster {
-		cluster, rest = "", s
-	} else if cluster == "" {
+	cluster, rest := splitCluster(s)
+	if cluster == "" && strings.HasPrefix(s, ":") {
 		return "", &KeyError{s, "empty cluster before ':'"}
 	}
 	parts := strings.Split(rest, "/")

@@ -61,6 +61,8 @@ func TestParseKey(t *testing.T) {
 		{in: "prod:cluster-admin", want: "prod:cluster-admin"},
 		{in: "user/alice@example.com", want: "user/alice@example.com"},
 		{in: "container/shop/web/nginx", want: "container/shop/web/nginx"},
+		{in: "user/system:anonymous", want: "user/system:anonymous"},
+		{in: "prod:group/system:masters", want: "prod:group/system:masters"},
 		{in: "deploy/web", wantErr: true},        // namespace missing
 		{in: "secret/shop/a/b", wantErr: true},   // too many segments
 		{in: "widget/shop/x", wantErr: true},     // unknown kind
@@ -95,6 +97,8 @@ func TestKeyParts(t *testing.T) {
 		{"deployment/shop/web", "", KindDeployment},
 		{"internet", "", KindInternet},
 		{"staging:cluster-admin", "staging", KindClusterAdmin},
+		{"group/system:masters", "", KindGroup},
+		{"prod:user/system:serviceaccount:ci:runner", "prod", KindUser},
 	}
 	for _, tt := range tests {
 		if got := tt.k.Cluster(); got != tt.cluster {
