@@ -29,29 +29,96 @@ const (
 	TechExploit Technique = "exploit listening service"
 )
 
-// defaultCost is the attacker effort of each technique, lower is easier. It
-// is the one table the shortest-path search weighs steps by; a step that
-// needs nothing but presence (reading a file in the container) costs 1.
-var defaultCost = map[Technique]float64{
-	TechMountToken:     1,
-	TechMountSecret:    1,
-	TechEnvSecret:      1,
-	TechServiceRoute:   1,
-	TechIngressRoute:   1,
-	TechConnect:        1,
-	TechExposed:        1,
-	TechEgressInternet: 1,
-	TechPodNetwork:     1,
-	// Exploiting a service needs a vulnerability in it: the one step here
-	// that is more than using what Kubernetes hands over.
-	TechExploit: 5,
+// Techniques produced by the privilege builder from RBAC permissions.
+const (
+	// get/list/watch on secrets.
+	TechReadSecret Technique = "read secret via API"
+	// Reading a kubernetes.io/service-account-token Secret yields its account.
+	TechReadTokenSecret Technique = "read token secret"
+	// create pods, or a controller that creates them, running as an account.
+	TechRunAsAccount Technique = "run pod as service account"
+	// create pods that mount a Secret of the namespace.
+	TechMountInNewPod Technique = "mount secret in new pod"
+	// create a privileged pod (Pod Security admits it) and take its node.
+	TechPrivilegedPod Technique = "create privileged pod"
+	// patch/update a pod or its controller to run the attacker's code.
+	TechModifyWorkload Technique = "modify workload"
+	// pods/exec, pods/attach or pods/ephemeralcontainers.
+	TechExec Technique = "exec into container"
+	// pods/portforward: reach a pod's ports past NetworkPolicy.
+	TechPortForward Technique = "port-forward to pod"
+	// nodes/proxy: the kubelet API runs commands in any container of a node.
+	TechKubeletProxy Technique = "exec via kubelet API"
+	// serviceaccounts/token create.
+	TechTokenRequest Technique = "request service-account token"
+	// create a Secret of type kubernetes.io/service-account-token.
+	TechTokenSecret Technique = "create token secret"
+	// impersonate users, groups or service accounts.
+	TechImpersonate Technique = "impersonate"
+	// create/patch (cluster)rolebindings, or bind/escalate roles.
+	TechBindRole Technique = "grant itself a role"
+	// create and approve a CertificateSigningRequest for any identity.
+	TechSignCertificate Technique = "sign client certificate"
+	// wildcard rights equal to an admin role.
+	TechAdmin Technique = "hold admin rights"
+
+	// Persistence: what lets an attacker stay.
+	TechCronJob   Technique = "schedule recurring pod"
+	TechDaemonSet Technique = "run pod on every node"
+	TechWebhook   Technique = "register admission webhook"
+)
+
+// techniqueInfo is what the analysis knows of a technique.
+type techniqueInfo struct {
+	cost        float64 // attacker effort; lower is easier
+	persistence bool    // lets an attacker stay, not only move
+}
+
+// techniques is the one table of attacker effort the shortest-path search
+// weighs steps by, and of which steps give persistence. A step that needs
+// nothing but presence (reading a file in the container, using a right the
+// identity holds) costs 1; a step that needs a new object to be scheduled
+// costs 2; exploiting a vulnerability costs 5.
+var techniques = map[Technique]techniqueInfo{
+	TechMountToken:     {cost: 1},
+	TechMountSecret:    {cost: 1},
+	TechEnvSecret:      {cost: 1},
+	TechServiceRoute:   {cost: 1},
+	TechIngressRoute:   {cost: 1},
+	TechConnect:        {cost: 1},
+	TechExposed:        {cost: 1},
+	TechEgressInternet: {cost: 1},
+	TechPodNetwork:     {cost: 1},
+	TechExploit:        {cost: 5},
+
+	TechReadSecret:      {cost: 1},
+	TechReadTokenSecret: {cost: 1},
+	TechRunAsAccount:    {cost: 2},
+	TechMountInNewPod:   {cost: 2},
+	TechPrivilegedPod:   {cost: 2},
+	TechModifyWorkload:  {cost: 2},
+	TechExec:            {cost: 1},
+	TechPortForward:     {cost: 1},
+	TechKubeletProxy:    {cost: 1},
+	TechTokenRequest:    {cost: 1},
+	TechTokenSecret:     {cost: 1},
+	TechImpersonate:     {cost: 1},
+	TechBindRole:        {cost: 1},
+	TechSignCertificate: {cost: 2},
+	TechAdmin:           {cost: 1},
+	TechCronJob:         {cost: 2, persistence: true},
+	TechDaemonSet:       {cost: 2, persistence: true},
+	TechWebhook:         {cost: 2, persistence: true},
 }
 
 // DefaultCost returns the documented cost of t, or 5 for a technique that
 // has none recorded (unknown steps are assumed harder than known easy ones).
 func (t Technique) DefaultCost() float64 {
-	if c, ok := defaultCost[t]; ok {
-		return c
+	if i, ok := techniques[t]; ok {
+		return i.cost
 	}
 	return 5
 }
+
+// Persistence reports whether t lets an attacker stay, which reports call out.
+func (t Technique) Persistence() bool { return techniques[t].persistence }
