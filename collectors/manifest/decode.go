@@ -44,6 +44,12 @@ func (d *decoder) stream(data []byte, file string) {
 	}
 	for _, doc := range splitYAML(data) {
 		src := estate.Source{File: file, Line: doc.start + contentLine(doc.data) - 1, Document: doc.index}
+		if doc.badSeparator > 0 {
+			// The line itself is not quoted: it may hold anything.
+			src.Line = doc.badSeparator
+			d.fail(src, errors.New(`invalid document separator: only a comment may follow "---" on its line`))
+			continue
+		}
 		raw, err := yaml.YAMLToJSON(doc.data)
 		if err != nil {
 			line, msg := yamlErrorLine(err, doc.start)
@@ -192,6 +198,24 @@ func scrub(obj runtime.Object) {
 
 var yamlLine = regexp.MustCompile(`yaml: line (\d+): `)
 
+// parserProblems are the messages of go-yaml's parser errors, as opposed to
+// its scanner errors. go.yaml.in/yaml/v2, which sigs.k8s.io/yaml uses, adds
+// one to the 0-based line of a scanner error but not of a parser error
+// (parser.fail in its decode.go), so a parser error's line is one too small.
+var parserProblems = map[string]bool{
+	"did not find expected <stream-start>":   true,
+	"did not find expected <document start>": true,
+	"did not find expected node content":     true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected key":              true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"found undefined tag handle":             true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found duplicate %TAG directive":         true,
+}
+
 // yamlErrorLine turns the parser's line, counted from the document's start,
 // into a line of the file, and returns the message without it.
 func yamlErrorLine(err error, docStart int) (line int, msg string) {
@@ -201,7 +225,11 @@ func yamlErrorLine(err error, docStart int) (line int, msg string) {
 		return 0, "invalid YAML: " + msg
 	}
 	n, _ := strconv.Atoi(msg[m[2]:m[3]]) // the pattern admits digits only
-	return docStart + n - 1, "invalid YAML: " + msg[m[1]:]
+	problem := msg[m[1]:]
+	if parserProblems[problem] {
+		n++
+	}
+	return docStart + n - 1, "invalid YAML: " + problem
 }
 
 // lineAt returns the 1-based line of byte offset off in data.

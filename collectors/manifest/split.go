@@ -7,6 +7,11 @@ type document struct {
 	data  []byte
 	start int // 1-based line the document's text starts on
 	index int // 1-based among the documents that have content
+	// badSeparator is the 1-based line of the first line in the document
+	// that starts with "---" but is not a separator, or 0. YAMLReader
+	// rejects such a line, and the YAML parser would read "--- x" as the
+	// start of a second document and silently drop it.
+	badSeparator int
 }
 
 // splitYAML cuts a multi-document YAML stream at "---" separator lines, the
@@ -17,11 +22,11 @@ type document struct {
 func splitYAML(data []byte) []document {
 	var docs []document
 	start, line := 0, 1
-	docLine := 1
+	docLine, bad := 1, 0
 	flush := func(end int) {
 		chunk := data[start:end]
 		if contentLine(chunk) > 0 {
-			docs = append(docs, document{data: chunk, start: docLine, index: len(docs) + 1})
+			docs = append(docs, document{data: chunk, start: docLine, index: len(docs) + 1, badSeparator: bad})
 		}
 	}
 	for pos := 0; pos < len(data); {
@@ -30,9 +35,12 @@ func splitYAML(data []byte) []document {
 		if end >= 0 {
 			next = pos + end + 1
 		}
-		if isSeparator(data[pos:next]) {
+		switch {
+		case isSeparator(data[pos:next]):
 			flush(pos)
-			start, docLine = next, line+1
+			start, docLine, bad = next, line+1, 0
+		case bad == 0 && bytes.HasPrefix(data[pos:next], []byte("---")):
+			bad = line
 		}
 		pos = next
 		line++
