@@ -54,6 +54,20 @@ func (g *Graph) EdgesFrom(v *Vertex) []*Edge {
 	return out
 }
 
+// EdgesTo returns the edges entering v, sorted.
+func (g *Graph) EdgesTo(v *Vertex) []*Edge {
+	var out []*Edge
+	it := g.g.To(v.UID)
+	for it.Next() {
+		ls := g.g.WeightedLines(it.Node().ID(), v.UID)
+		for ls.Next() {
+			out = append(out, ls.WeightedLine().(*Edge))
+		}
+	}
+	slices.SortFunc(out, compareEdges)
+	return out
+}
+
 // Node implements gonum's graph.Multigraph.
 func (g *Graph) Node(id int64) gg.Node { return g.g.Node(id) }
 

@@ -1,6 +1,9 @@
 package graph
 
-import "slices"
+import (
+	"cmp"
+	"slices"
+)
 
 // View is a part of a graph to render or encode: a set of vertices and the
 // edges among them, both sorted like the graph's own.
@@ -40,6 +43,25 @@ func (g *Graph) Neighbourhood(center *Vertex, depth int) View {
 		frontier = next
 	}
 	return g.subview(seen)
+}
+
+// ViewOf returns the view of some edges and their endpoints.
+func ViewOf(edges []*Edge) View {
+	var v View
+	seen := map[*Vertex]bool{}
+	for _, e := range edges {
+		for _, x := range []*Vertex{e.F, e.T} {
+			if !seen[x] {
+				seen[x] = true
+				v.Vertices = append(v.Vertices, x)
+			}
+		}
+	}
+	v.Edges = slices.Clone(edges)
+	slices.SortFunc(v.Vertices, func(a, b *Vertex) int { return cmp.Compare(a.Key, b.Key) })
+	slices.SortFunc(v.Edges, compareEdges)
+	v.Edges = slices.Compact(v.Edges)
+	return v
 }
 
 // subview returns the view of the vertices whose IDs are in keep.

@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -21,20 +18,21 @@ var formats = []string{"text", "dot", "svg", "json"}
 // graphOptions is all `trustpath graph` needs; flags bind only to its fields.
 type graphOptions struct {
 	input  inputOptions
-	Output string
-	Format string
+	output outputOptions
 	Focus  string
 	Depth  int
+
+	format, file string // resolved from output
 }
 
 func newGraphCommand(streams IOStreams, g *globalOptions) *cobra.Command {
 	o := &graphOptions{Depth: 2}
 	cmd := &cobra.Command{
-		Use:   "graph -f PATH... [-o FILE] [--format text|dot|svg|json]",
+		Use:   "graph -f PATH... [-o text|dot|svg|json|FILE]",
 		Short: "Build the attack graph of an estate and write it as a table, DOT, SVG or JSON",
 		Example: `  trustpath graph -f testdata/demo/prod
   trustpath graph -f prod=testdata/demo/prod -f staging=testdata/demo/staging -o estate.svg
-  kubectl get all -A -o yaml | trustpath graph -f - --format dot | dot -Tpng > estate.png
+  kubectl get all -A -o yaml | trustpath graph -f - -o dot | dot -Tpng > estate.png
   trustpath graph -f testdata/demo/prod --focus deploy/shop/api --depth 1 -o api.svg`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -46,8 +44,7 @@ func newGraphCommand(streams IOStreams, g *globalOptions) *cobra.Command {
 	}
 	f := cmd.Flags()
 	o.input.addFlags(f)
-	f.StringVarP(&o.Output, "output", "o", "", "file to write, format taken from its extension, e.g. estate.svg (default: stdout)")
-	f.StringVar(&o.Format, "format", "", "output format: "+strings.Join(formats, ", ")+" (default: from -o, else text)")
+	o.output.addFlags(f, formats)
 	f.StringVar(&o.Focus, "focus", "", "draw only the neighbourhood of this vertex, e.g. deploy/shop/api")
 	f.IntVar(&o.Depth, "depth", o.Depth, "with --focus: steps to follow from the vertex, in either direction")
 	return cmd
@@ -57,15 +54,9 @@ func (o *graphOptions) validate() error {
 	if err := o.input.validate(); err != nil {
 		return err
 	}
-	if o.Format == "" {
-		o.Format = "text"
-		if ext := strings.TrimPrefix(filepath.Ext(o.Output), "."); ext != "" {
-			o.Format = ext
-		}
-	}
-	if !slices.Contains(formats, o.Format) {
-		return withHint(fmt.Errorf("unknown output format %q", o.Format),
-			"use --format with one of: "+strings.Join(formats, ", "))
+	var err error
+	if o.format, o.file, err = o.output.resolve(formats); err != nil {
+		return err
 	}
 	if o.Depth < 0 {
 		return fmt.Errorf("--depth must be 0 or more, got %d", o.Depth)
@@ -87,10 +78,10 @@ func (o *graphOptions) run(ctx context.Context, s IOStreams, log logger) error {
 		view = res.Graph.Neighbourhood(v, o.Depth)
 	}
 	var buf bytes.Buffer
-	if err := render(ctx, &buf, view, o.Format); err != nil {
+	if err := render(ctx, &buf, view, o.format); err != nil {
 		return err
 	}
-	return writeOutput(s.Out, o.Output, buf.Bytes())
+	return writeOutput(s.Out, o.file, buf.Bytes())
 }
 
 // render encodes view in format.

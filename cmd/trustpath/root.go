@@ -37,7 +37,10 @@ renders it as a trust-boundary diagram.`,
 	pf.CountVarP(&g.Verbosity, "verbose", "v", "more detail on stderr (-v lists skipped kinds, -vv every diagnostic)")
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "print nothing on stderr but errors")
 	cmd.AddCommand(
-		newGraphCommand(streams, g), newCanCommand(streams, g), newWhoCanCommand(streams, g),
+		newGraphCommand(streams, g),
+		newFlowsCommand(streams, g),
+		newCanCommand(streams, g),
+		newWhoCanCommand(streams, g),
 		newDemoCommand(streams, g),
 		newVersionCommand(streams),
 	)
