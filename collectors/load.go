@@ -16,6 +16,8 @@ import (
 	"github.com/trustpath/trustpath/collectors/manifest"
 	"github.com/trustpath/trustpath/collectors/netpol"
 	"github.com/trustpath/trustpath/collectors/network"
+	"github.com/trustpath/trustpath/collectors/privilege"
+	"github.com/trustpath/trustpath/collectors/rbac"
 	"github.com/trustpath/trustpath/collectors/topology"
 	"github.com/trustpath/trustpath/collectors/workload"
 	"github.com/trustpath/trustpath/graph"
@@ -70,6 +72,7 @@ type Cluster struct {
 	Prefix   string // of its keys: the cluster name when several are loaded
 	Groups   []*workload.Group
 	Network  *netpol.Engine
+	RBAC     *rbac.Authorizer
 }
 
 // Diagnostics returns every cluster's diagnostics, clusters in order.
@@ -127,11 +130,22 @@ func Build(snaps []*estate.Snapshot) (*graph.Graph, []*Cluster) {
 		}
 		c.Groups = workload.Groups(s, c.Prefix)
 		c.Network = netpol.New(s, c.Groups)
+		c.RBAC = rbac.New(s)
 		topology.Build(b, s, c.Prefix, c.Groups)
 		network.Build(b, s, c.Prefix, c.Groups, c.Network)
+		privilege.Build(b, s, c.Prefix, c.Groups, c.RBAC, privilege.Options{Nodes: nodeKeys(s, c.Prefix)})
 		clusters = append(clusters, c)
 	}
 	return b.Build(), clusters
+}
+
+// nodeKeys are the keys of the cluster's node vertices.
+func nodeKeys(s *estate.Snapshot, prefix string) []graph.Key {
+	var out []graph.Key
+	for _, n := range s.Nodes {
+		out = append(out, graph.NewKey(prefix, graph.KindNode, n.Name))
+	}
+	return out
 }
 
 func (o *Options) read(ctx context.Context, src Source, s *estate.Snapshot) error {

@@ -99,10 +99,7 @@ func (o *canOptions) run(ctx context.Context, s IOStreams, log logger) error {
 	if err != nil {
 		return err
 	}
-	a, err := rbacAuthorizer(snap, o.input.Strict, log)
-	if err != nil {
-		return err
-	}
+	a := authorizer(res, snap)
 	req, err := o.request.resolve(o.input.Namespace, log)
 	if err != nil {
 		return err
@@ -225,25 +222,15 @@ func subjectKey(s rbac.Subject, prefix string) graph.Key {
 	return graph.NewKey(prefix, graph.KindUser, s.Name)
 }
 
-// rbacAuthorizer indexes the RBAC of snap and reports, on stderr, what the
-// index found wrong with the bindings; with strict such problems fail.
-func rbacAuthorizer(snap *estate.Snapshot, strict bool, log logger) (*rbac.Authorizer, error) {
-	before := len(snap.Diagnostics)
-	a := rbac.New(snap)
-	problems := 0
-	for _, d := range snap.Diagnostics[before:] {
-		if d.Severity == estate.Info {
-			log.Printf(2, "info: %v", d)
-			continue
+// authorizer returns the RBAC index the load built for snap; its problems
+// were reported, and --strict applied, when the estate was loaded.
+func authorizer(res *collectors.Result, snap *estate.Snapshot) *rbac.Authorizer {
+	for _, c := range res.Clusters {
+		if c.Snapshot == snap {
+			return c.RBAC
 		}
-		problems++
-		log.Printf(0, "%s: %v", d.Severity, d)
 	}
-	if strict && problems > 0 {
-		return nil, withHint(fmt.Errorf("%d problems in the RBAC objects of cluster %s (--strict)", problems, snap.Cluster),
-			"fix the bindings named above, or drop --strict")
-	}
-	return a, nil
+	panic("trustpath: snapshot without a cluster") // Load builds one per snapshot
 }
 
 // requestOptions are the request arguments and flags `can` and `who-can`

@@ -74,10 +74,7 @@ func (o *whoCanOptions) run(ctx context.Context, s IOStreams, log logger) error 
 	tw := tabwriter.NewWriter(s.Out, 0, 4, 2, ' ', 0)
 	rows := 0
 	for _, snap := range res.Snapshots { // sorted by cluster
-		a, err := rbacAuthorizer(snap, o.input.Strict, log)
-		if err != nil {
-			return err
-		}
+		a := authorizer(res, snap)
 		for _, sg := range a.WhoCan(req) {
 			if rows == 0 {
 				fmt.Fprintln(tw, "SUBJECT\tBINDING\tROLE\tBINDING SOURCE")

@@ -1,0 +1,378 @@
+package privilege
+
+import (
+	"slices"
+
+	"github.com/trustpath/trustpath/collectors/estate"
+	"github.com/trustpath/trustpath/collectors/rbac"
+	"github.com/trustpath/trustpath/collectors/workload"
+	"github.com/trustpath/trustpath/graph"
+)
+
+// holding is one capability an identity holds in one scope: the grants
+// behind it and the names it is limited to (nil when unlimited).
+type holding struct {
+	grants []rbac.Grant
+	all    bool     // some grant has no resourceNames
+	names  []string // union of the limited grants' names
+}
+
+func (h *holding) held() bool { return h != nil && len(h.grants) > 0 }
+
+// allows reports whether the holding covers an object named name.
+func (h *holding) allows(name string) bool {
+	return h.held() && (h.all || slices.Contains(h.names, name))
+}
+
+// caps are the capabilities held in one scope.
+type caps [numCapabilities]*holding
+
+// unlimitedOnly are capabilities whose requests carry no object name
+// (creating in a collection) or that make no sense for one object: a rule
+// limited by resourceNames does not grant them.
+var unlimitedOnly = []capability{capCreatePods, capCreateCronJobs, capCreateDaemonSets,
+	capCreateSecrets, capBindRoles, capBindClusterRoles, capCSRCreate, capWebhook, capWildcard}
+
+// scopes collects an identity's capabilities by namespace, "" being
+// cluster-wide.
+func scopes(rules []rbac.ScopedRule) map[string]*caps {
+	out := map[string]*caps{}
+	for _, sr := range rules {
+		matched := match(&sr.Grant.Rule)
+		names := named(&sr.Grant.Rule)
+		c := out[sr.Namespace]
+		if c == nil {
+			c = &caps{}
+			out[sr.Namespace] = c
+		}
+		for cp, ok := range matched {
+			if !ok || (names != nil && slices.Contains(unlimitedOnly, capability(cp))) {
+				continue
+			}
+			h := c[cp]
+			if h == nil {
+				h = &holding{}
+				c[cp] = h
+			}
+			h.grants = append(h.grants, sr.Grant)
+			if names == nil {
+				h.all = true
+			} else {
+				h.names = append(h.names, names...)
+			}
+		}
+	}
+	return out
+}
+
+// in returns the holding of a capability in namespace ns: the namespace's
+// own grants joined with the cluster-wide ones.
+func in(sc map[string]*caps, ns string, c capability) *holding {
+	var h holding
+	for _, scope := range []string{"", ns} {
+		if sc[scope] == nil || !sc[scope][c].held() {
+			continue
+		}
+		x := sc[scope][c]
+		h.grants = append(h.grants, x.grants...)
+		h.all = h.all || x.all
+		h.names = append(h.names, x.names...)
+		if ns == "" {
+			break
+		}
+	}
+	return &h
+}
+
+// identity adds the edges one identity's permissions give.
+func (b *builder) identity(id identity) {
+	if b.g.Vertex(id.key) == nil {
+		return
+	}
+	sc := scopes(b.az.Rules(id.subject))
+	if len(sc) == 0 {
+		return
+	}
+	// Every permission cluster-wide is cluster-admin, and the cluster-admin
+	// vertex reaches the rest: one edge instead of one per object.
+	if h := sc[""]; h != nil && h[capWildcard].held() {
+		b.step(id.key, b.clusterAdmin(), graph.TechAdmin, h[capWildcard], "every permission cluster-wide")
+		return
+	}
+	for _, ns := range b.namespaces {
+		b.namespaced(id, sc, ns)
+	}
+	b.clusterWide(id, sc)
+}
+
+// step is an edge with its grants as evidence and missing control.
+func (b *builder) step(from, to graph.Key, tech graph.Technique, h *holding, what string, extra ...graph.Evidence) {
+	if from == to || b.g.Vertex(to) == nil {
+		return
+	}
+	e := graph.Edge{Technique: tech, Evidence: extra}
+	for _, gr := range h.grants {
+		e.Evidence = append(e.Evidence, b.grantEvidence(gr))
+		e.Missing = append(e.Missing, tooMuch(gr, what))
+	}
+	b.edge(from, to, e)
+}
+
+// namespaced adds the edges of the capabilities an identity holds in ns.
+func (b *builder) namespaced(id identity, sc map[string]*caps, ns string) {
+	where := "in namespace " + ns
+	// Admin of the namespace: the namespace-admin vertex reaches the rest.
+	if sc[ns] != nil && sc[ns][capWildcard].held() {
+		b.step(id.key, b.namespaceAdmin(ns), graph.TechAdmin, sc[ns][capWildcard], "every permission "+where)
+		return
+	}
+	if h := adminBinding(sc, ns); h.held() {
+		b.step(id.key, b.namespaceAdmin(ns), graph.TechAdmin, h, "the admin role "+where)
+		return
+	}
+	if h := in(sc, ns, capReadSecrets); h.held() {
+		for _, sec := range b.secrets[ns] {
+			if h.allows(sec.Name) {
+				b.step(id.key, b.key(graph.KindSecret, ns, sec.Name), graph.TechReadSecret, h, "read secrets "+where)
+			}
+		}
+	}
+	if h := in(sc, ns, capCreatePods); h.held() {
+		for _, sa := range b.accounts[ns] {
+			b.step(id.key, b.key(graph.KindServiceAccount, ns, sa), graph.TechRunAsAccount, h, "create pods "+where)
+		}
+		for _, sec := range b.secrets[ns] {
+			b.step(id.key, b.key(graph.KindSecret, ns, sec.Name), graph.TechMountInNewPod, h, "create pods "+where)
+		}
+		b.privilegedPod(id, ns, h, graph.TechPrivilegedPod)
+	}
+	if h := in(sc, ns, capCreateCronJobs); h.held() {
+		for _, sa := range b.accounts[ns] {
+			b.step(id.key, b.key(graph.KindServiceAccount, ns, sa), graph.TechCronJob, h, "create cronjobs "+where)
+		}
+	}
+	if h := in(sc, ns, capCreateDaemonSets); h.held() {
+		b.privilegedPod(id, ns, h, graph.TechDaemonSet)
+	}
+	if h := in(sc, ns, capModifyPods); h.held() {
+		b.toContainers(id.key, ns, h, graph.TechModifyWorkload, "patch workloads "+where)
+	}
+	if h := in(sc, ns, capExec); h.held() {
+		b.toContainers(id.key, ns, h, graph.TechExec, "exec into pods "+where)
+	}
+	if h := in(sc, ns, capPortForward); h.held() {
+		for _, g := range b.groups[ns] {
+			if h.all || podNamed(g, h.names) {
+				b.step(id.key, g.Key, graph.TechPortForward, h, "port-forward "+where)
+			}
+		}
+	}
+	if h := in(sc, ns, capTokenRequest); h.held() {
+		for _, sa := range b.accounts[ns] {
+			if h.allows(sa) {
+				b.step(id.key, b.key(graph.KindServiceAccount, ns, sa), graph.TechTokenRequest, h, "create serviceaccounts/token "+where)
+			}
+		}
+	}
+	if h, read := in(sc, ns, capCreateSecrets), in(sc, ns, capReadSecrets); h.held() && read.all {
+		for _, sa := range b.accounts[ns] {
+			b.step(id.key, b.key(graph.KindServiceAccount, ns, sa), graph.TechTokenSecret, h, "create and read secrets "+where)
+		}
+	}
+	if h := in(sc, ns, capImpersonateSAs); h.held() {
+		for _, sa := range b.accounts[ns] {
+			if h.allows(sa) {
+				b.step(id.key, b.key(graph.KindServiceAccount, ns, sa), graph.TechImpersonate, h, "impersonate serviceaccounts "+where)
+			}
+		}
+	}
+	if bind, verb := in(sc, ns, capBindRoles), in(sc, ns, capBindVerb); bind.held() && verb.held() {
+		b.step(id.key, b.namespaceAdmin(ns), graph.TechBindRole, join(bind, verb), "create rolebindings with bind "+where)
+	}
+	if esc, bind := in(sc, ns, capEscalate), in(sc, ns, capBindRoles); esc.held() && bind.held() {
+		b.step(id.key, b.namespaceAdmin(ns), graph.TechBindRole, join(esc, bind), "escalate roles "+where)
+	}
+}
+
+// clusterWide adds the edges of capabilities that only a ClusterRoleBinding
+// can give: on cluster-scoped resources, or cluster-admin itself.
+func (b *builder) clusterWide(id identity, sc map[string]*caps) {
+	c := sc[""]
+	if c == nil {
+		return
+	}
+	if h := c[capKubeletProxy]; h.held() {
+		for _, g := range b.allGroups {
+			b.toGroupContainers(id.key, g, h, graph.TechKubeletProxy, "nodes/proxy")
+		}
+	}
+	if h := c[capImpersonateUsers]; h.held() {
+		for _, u := range b.usersAndGroups(graph.KindUser) {
+			if h.allows(u) {
+				b.step(id.key, b.key(graph.KindUser, u), graph.TechImpersonate, h, "impersonate users")
+			}
+		}
+	}
+	if h := c[capImpersonateGroups]; h.held() {
+		for _, gname := range b.usersAndGroups(graph.KindGroup) {
+			if h.allows(gname) {
+				b.step(id.key, b.key(graph.KindGroup, gname), graph.TechImpersonate, h, "impersonate groups")
+			}
+		}
+		if h.allows("system:masters") {
+			b.step(id.key, b.clusterAdmin(), graph.TechImpersonate, h, "impersonate group system:masters")
+		}
+	}
+	if bind, verb := c[capBindClusterRoles], c[capBindVerb]; bind.held() && verb.held() {
+		b.step(id.key, b.clusterAdmin(), graph.TechBindRole, join(bind, verb), "create clusterrolebindings with bind")
+	}
+	if esc, bind := c[capEscalate], c[capBindClusterRoles]; esc.held() && bind.held() {
+		b.step(id.key, b.clusterAdmin(), graph.TechBindRole, join(esc, bind), "escalate clusterroles")
+	}
+	if cr, ap, sg := c[capCSRCreate], c[capCSRApprove], c[capSignerApprove]; cr.held() && ap.held() && sg.held() {
+		b.step(id.key, b.clusterAdmin(), graph.TechSignCertificate, join(cr, join(ap, sg)), "create and approve certificate signing requests")
+	}
+	if h := c[capWebhook]; h.held() {
+		b.step(id.key, b.clusterAdmin(), graph.TechWebhook, h, "register mutating admission webhooks")
+	}
+}
+
+// privilegedPod adds the step to every node when the namespace's Pod
+// Security level admits a privileged pod; the label (or its absence) is
+// evidence and the missing control.
+func (b *builder) privilegedPod(id identity, ns string, h *holding, tech graph.Technique) {
+	level := b.psa[ns]
+	detail := "pod-security.kubernetes.io/enforce: " + level
+	if level == "" {
+		level = b.opts.DefaultPSA
+		detail = "no pod-security.kubernetes.io/enforce label (cluster default: " + level + ")"
+	}
+	if level != "privileged" {
+		return
+	}
+	ev := graph.Evidence{Object: b.key(graph.KindNamespace, ns), Detail: detail}
+	for _, n := range b.opts.Nodes {
+		if b.g.Vertex(n) == nil {
+			continue
+		}
+		e := graph.Edge{Technique: tech, Evidence: []graph.Evidence{ev},
+			Missing: []string{"Pod Security Admission enforce: baseline on namespace " + ns}}
+		for _, gr := range h.grants {
+			e.Evidence = append(e.Evidence, b.grantEvidence(gr))
+			e.Missing = append(e.Missing, tooMuch(gr, "create pods in namespace "+ns))
+		}
+		b.edge(id.key, n, e)
+	}
+}
+
+// toContainers adds a step to the containers of the namespace's pod groups
+// the holding covers (by the group's or a pod's name).
+func (b *builder) toContainers(from graph.Key, ns string, h *holding, tech graph.Technique, what string) {
+	for _, g := range b.groups[ns] {
+		if h.all || podNamed(g, h.names) || slices.Contains(h.names, g.Meta.Name) {
+			b.toGroupContainers(from, g, h, tech, what)
+		}
+	}
+}
+
+func (b *builder) toGroupContainers(from graph.Key, g *workload.Group, h *holding, tech graph.Technique, what string) {
+	spec := &g.Template.Spec
+	for _, c := range slices.Concat(spec.InitContainers, spec.Containers) {
+		b.step(from, b.key(graph.KindContainer, g.Namespace(), g.Meta.Name, c.Name), tech, h, what)
+	}
+}
+
+// podNamed reports whether a bare pod group is one of names; pods of
+// controllers have generated names the manifests do not know.
+func podNamed(g *workload.Group, names []string) bool {
+	return g.Kind == graph.KindPod && slices.Contains(names, g.Meta.Name)
+}
+
+// adminBinding returns the grants binding the admin or cluster-admin
+// ClusterRole in namespace ns: their holder is that namespace's admin.
+func adminBinding(sc map[string]*caps, ns string) *holding {
+	h := &holding{all: true}
+	if sc[ns] == nil {
+		return h
+	}
+	for _, c := range sc[ns] {
+		if c == nil {
+			continue
+		}
+		for _, gr := range c.grants {
+			if gr.Role.Kind == "ClusterRole" && (gr.Role.Name == "admin" || gr.Role.Name == "cluster-admin") &&
+				!slices.ContainsFunc(h.grants, func(x rbac.Grant) bool { return x.Binding == gr.Binding }) {
+				h.grants = append(h.grants, gr)
+			}
+		}
+	}
+	return h
+}
+
+func join(a, b *holding) *holding {
+	return &holding{grants: slices.Concat(a.grants, b.grants), all: true}
+}
+
+// usersAndGroups lists the users or groups of the cluster that have a vertex.
+func (b *builder) usersAndGroups(kind graph.Kind) []string {
+	var out []string
+	for _, s := range b.az.Subjects() {
+		if (kind == graph.KindUser && s.Kind == "User") || (kind == graph.KindGroup && s.Kind == "Group") {
+			out = append(out, s.Name)
+		}
+	}
+	return out
+}
+
+// clusterAdmin returns the cluster's cluster-admin vertex, added on first
+// use with what it reaches: every namespace's admin, and every node
+// through a privileged pod (it can relabel any namespace's Pod Security).
+func (b *builder) clusterAdmin() graph.Key {
+	k := b.key(graph.KindClusterAdmin)
+	if b.g.Vertex(k) != nil {
+		return k
+	}
+	b.vertex(&graph.Vertex{Key: k, Kind: graph.KindClusterAdmin, Name: "cluster-admin",
+		Loc: graph.Location{Cluster: b.s.Cluster}})
+	ev := []graph.Evidence{{Object: k, Detail: "cluster-admin may do anything"}}
+	for _, ns := range b.namespaces {
+		b.edge(k, b.namespaceAdmin(ns), graph.Edge{Technique: graph.TechAdmin, Evidence: ev})
+	}
+	for _, n := range b.opts.Nodes {
+		if b.g.Vertex(n) != nil {
+			b.edge(k, n, graph.Edge{Technique: graph.TechPrivilegedPod, Evidence: ev})
+		}
+	}
+	return k
+}
+
+// namespaceAdmin returns the admin vertex of a namespace, added on first
+// use with the steps its holder can take in the namespace.
+func (b *builder) namespaceAdmin(ns string) graph.Key {
+	k := b.key(graph.KindNamespaceAdmin, ns)
+	if b.g.Vertex(k) != nil {
+		return k
+	}
+	b.vertex(&graph.Vertex{Key: k, Kind: graph.KindNamespaceAdmin, Name: ns,
+		Loc: graph.Location{Cluster: b.s.Cluster, Namespace: ns}})
+	ev := []graph.Evidence{{Object: k, Detail: "an admin of namespace " + ns + " may do all of these"}}
+	for _, sa := range b.accounts[ns] {
+		b.edge(k, b.key(graph.KindServiceAccount, ns, sa), graph.Edge{Technique: graph.TechRunAsAccount, Evidence: ev})
+	}
+	for _, sec := range b.secrets[ns] {
+		b.edge(k, b.key(graph.KindSecret, ns, sec.Name), graph.Edge{Technique: graph.TechReadSecret, Evidence: ev})
+	}
+	for _, g := range b.groups[ns] {
+		spec := &g.Template.Spec
+		for _, c := range slices.Concat(spec.InitContainers, spec.Containers) {
+			b.edge(k, b.key(graph.KindContainer, ns, g.Meta.Name, c.Name), graph.Edge{Technique: graph.TechExec, Evidence: ev})
+		}
+	}
+	return k
+}
+
+func (b *builder) vertex(v *graph.Vertex) {
+	if err := b.g.AddVertex(v); err != nil {
+		b.s.Report(&estate.Diagnostic{Severity: estate.Warning, Object: string(v.Key), Err: err})
+	}
+}
