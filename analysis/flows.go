@@ -28,6 +28,8 @@ type FlowQuery struct {
 }
 
 // Flows lists the network connections of g, sorted by (from, to).
+// Connections leave from containers; a flow names the pod group they
+// belong to, since every container of a pod shares its network.
 //
 // Without From or To, each network edge is one flow, the hub's included:
 // listing every pair of a cluster without policies would be quadratic.
@@ -36,31 +38,50 @@ type FlowQuery struct {
 // reaches through the hub. Cost: the edges of the vertex and of the hubs
 // it touches.
 func Flows(g *graph.Graph, q FlowQuery) []Flow {
+	owner := func(v *graph.Vertex) *graph.Vertex {
+		if v.Kind == graph.KindContainer {
+			if p := g.Lookup(v.Loc.Pod); p != nil {
+				return p
+			}
+		}
+		return v
+	}
+	senders := func(v *graph.Vertex) []*graph.Vertex {
+		if cs := g.Containers(v); len(cs) > 0 {
+			return cs
+		}
+		return []*graph.Vertex{v}
+	}
+	type flowKey struct{ from, to, via *graph.Vertex }
+	index := map[flowKey]int{}
 	var out []Flow
 	add := func(f Flow) {
+		f.From = owner(f.From)
 		if q.Port != nil && !coversAny(f.Ports, *q.Port) {
 			return
 		}
-		if q.To != nil && f.To != q.To {
+		if (q.To != nil && f.To != q.To) || (q.From != nil && f.From != owner(q.From)) || f.From == f.To {
 			return
 		}
-		if q.From != nil && f.From != q.From {
+		k := flowKey{f.From, f.To, f.Via}
+		if i, ok := index[k]; ok {
+			out[i].Edges = append(out[i].Edges, f.Edges...)
 			return
 		}
+		index[k] = len(out)
 		out = append(out, f)
 	}
 	switch {
 	case q.From != nil:
-		for _, e := range networkEdges(g.EdgesFrom(q.From)) {
-			if !e.T.Kind.IsTransit() {
-				add(Flow{From: e.F, To: e.T, Ports: e.Ports, Edges: []*graph.Edge{e}})
-				continue
-			}
-			for _, next := range networkEdges(g.EdgesFrom(e.T)) {
-				if next.T == e.F {
-					continue // a pod group reaching its own replicas
+		for _, s := range senders(q.From) {
+			for _, e := range networkEdges(g.EdgesFrom(s)) {
+				if !e.T.Kind.IsTransit() {
+					add(Flow{From: e.F, To: e.T, Ports: e.Ports, Edges: []*graph.Edge{e}})
+					continue
 				}
-				add(Flow{From: e.F, To: next.T, Via: e.T, Ports: next.Ports, Edges: []*graph.Edge{e, next}})
+				for _, next := range networkEdges(g.EdgesFrom(e.T)) {
+					add(Flow{From: e.F, To: next.T, Via: e.T, Ports: next.Ports, Edges: []*graph.Edge{e, next}})
+				}
 			}
 		}
 	case q.To != nil:
@@ -70,9 +91,6 @@ func Flows(g *graph.Graph, q FlowQuery) []Flow {
 				continue
 			}
 			for _, prev := range networkEdges(g.EdgesTo(e.F)) {
-				if prev.F == e.T {
-					continue
-				}
 				add(Flow{From: prev.F, To: e.T, Via: e.F, Ports: e.Ports, Edges: []*graph.Edge{prev, e}})
 			}
 		}
@@ -82,9 +100,16 @@ func Flows(g *graph.Graph, q FlowQuery) []Flow {
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Flow) int {
-		return cmp.Or(cmp.Compare(a.From.Key, b.From.Key), cmp.Compare(a.To.Key, b.To.Key))
+		return cmp.Or(cmp.Compare(a.From.Key, b.From.Key), cmp.Compare(a.To.Key, b.To.Key), cmp.Compare(viaKey(a), viaKey(b)))
 	})
 	return out
+}
+
+func viaKey(f Flow) graph.Key {
+	if f.Via == nil {
+		return ""
+	}
+	return f.Via.Key
 }
 
 func networkEdges(es []*graph.Edge) []*graph.Edge {

@@ -85,9 +85,13 @@ func (b *Builder) Build() *Graph {
 		g.vertices = append(g.vertices, v)
 	}
 	slices.SortFunc(g.vertices, func(a, b *Vertex) int { return cmp.Compare(a.Key, b.Key) })
+	g.members = map[Key][]*Vertex{}
 	for i, v := range g.vertices {
 		v.UID = int64(i)
 		g.g.AddNode(v)
+		if v.Kind == KindContainer && v.Loc.Pod != "" {
+			g.members[v.Loc.Pod] = append(g.members[v.Loc.Pod], v)
+		}
 		if c := v.Loc.Cluster; c != "" && !slices.Contains(g.clusters, c) {
 			g.clusters = append(g.clusters, c)
 		}

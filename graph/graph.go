@@ -15,6 +15,7 @@ type Graph struct {
 	vertices []*Vertex // sorted by key; vertices[i].UID == i
 	edges    []*Edge   // sorted by (from, to, technique); edges[i].UID == i
 	clusters []string
+	members  map[Key][]*Vertex // containers by pod group key, sorted
 }
 
 var _ gg.WeightedDirectedMultigraph = (*Graph)(nil)
@@ -67,6 +68,9 @@ func (g *Graph) EdgesTo(v *Vertex) []*Edge {
 	slices.SortFunc(out, compareEdges)
 	return out
 }
+
+// Containers returns the containers of a pod group, sorted by key.
+func (g *Graph) Containers(pod *Vertex) []*Vertex { return g.members[pod.Key] }
 
 // Node implements gonum's graph.Multigraph.
 func (g *Graph) Node(id int64) gg.Node { return g.g.Node(id) }

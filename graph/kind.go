@@ -33,6 +33,14 @@ const (
 	// boundaries of such a path between the vertices on either side.
 	KindPodNetwork Kind = "pod-network"
 
+	// Schedulable is what any node of a cluster may run, seen as one transit
+	// vertex: the pod groups not pinned to a node, and every DaemonSet. Each
+	// node has one edge to it and it has one edge to each such container,
+	// token and Secret, so a cluster costs O(nodes + pod groups) edges for
+	// "an attacker on a node controls what runs there", not O(nodes × pod
+	// groups). Pod groups pinned to a node have direct edges from it.
+	KindSchedulable Kind = "schedulable"
+
 	// Privilege targets: what an identity becomes when it holds these rights.
 	KindClusterAdmin   Kind = "cluster-admin"
 	KindNamespaceAdmin Kind = "namespace-admin"
@@ -57,8 +65,9 @@ func (k Kind) IsWorkload() bool {
 }
 
 // IsTransit reports whether vertices of kind k stand for a set of others
-// rather than a thing of their own (the pod network hub).
-func (k Kind) IsTransit() bool { return k == KindPodNetwork }
+// rather than a thing of their own (the pod network hub, what any node may
+// run).
+func (k Kind) IsTransit() bool { return k == KindPodNetwork || k == KindSchedulable }
 
 // IsActor reports whether vertices of kind k are threat actors by nature.
 func (k Kind) IsActor() bool {
@@ -69,7 +78,7 @@ func (k Kind) IsActor() bool {
 func (k Kind) namespaced() bool {
 	switch k {
 	case KindInternet, KindUser, KindGroup, KindCluster, KindNode, KindNamespace,
-		KindClusterAdmin, KindNamespaceAdmin, KindPodNetwork:
+		KindClusterAdmin, KindNamespaceAdmin, KindPodNetwork, KindSchedulable:
 		return false
 	}
 	return true
@@ -78,7 +87,7 @@ func (k Kind) namespaced() bool {
 // segments is the number of name segments after the kind in a key of kind k.
 func (k Kind) segments() int {
 	switch k {
-	case KindInternet, KindClusterAdmin, KindPodNetwork:
+	case KindInternet, KindClusterAdmin, KindPodNetwork, KindSchedulable:
 		return 0
 	case KindContainer:
 		return 3 // namespace, workload, container
@@ -93,7 +102,7 @@ func knownKind(k Kind) bool {
 	switch k {
 	case KindInternet, KindUser, KindGroup, KindCluster, KindNode, KindNamespace,
 		KindContainer, KindServiceAccount, KindSecret, KindService, KindIngress,
-		KindClusterAdmin, KindNamespaceAdmin, KindPodNetwork:
+		KindClusterAdmin, KindNamespaceAdmin, KindPodNetwork, KindSchedulable:
 		return true
 	}
 	return k.IsWorkload()

@@ -53,4 +53,7 @@ const (
 	PropImplicit = "implicit" // "true" when the object was referenced but not in the input
 	PropReplicas = "replicas"
 	PropImage    = "image"
+	// PropCrownJewel is "true" on vertices the user marked as targets worth
+	// protecting (the trustpath.io/crown-jewel annotation).
+	PropCrownJewel = "crown-jewel"
 )

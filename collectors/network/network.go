@@ -53,17 +53,12 @@ func (b *builder) edge(from, to graph.Key, e graph.Edge) {
 	}
 }
 
-// podNetwork connects each container to its pod's network identity, and
-// each pod group to the containers that listen on a port: traffic that
-// reaches a pod reaches its listening containers, which an exploit turns
-// into code execution.
+// podNetwork adds the step from each pod group to the containers that
+// listen on a port: traffic that reaches a pod reaches its listening
+// containers, which an exploit turns into code execution.
 func (b *builder) podNetwork() {
 	for _, pg := range b.groups {
-		spec := &pg.Template.Spec
-		for _, c := range slices.Concat(spec.InitContainers, spec.Containers) {
-			ck := graph.NewKey(b.prefix, graph.KindContainer, pg.Namespace(), pg.Meta.Name, c.Name)
-			ev := []graph.Evidence{{Object: pg.Key, Detail: "container " + c.Name}}
-			b.edge(ck, pg.Key, graph.Edge{Technique: graph.TechPodNetwork, Evidence: ev})
+		for _, c := range pg.Template.Spec.Containers {
 			if len(c.Ports) == 0 {
 				continue
 			}
@@ -71,8 +66,23 @@ func (b *builder) podNetwork() {
 			for _, p := range c.Ports {
 				ports = append(ports, portString(p.Protocol, p.ContainerPort))
 			}
-			b.edge(pg.Key, ck, graph.Edge{Technique: graph.TechExploit, Ports: ports, Evidence: ev})
+			b.edge(pg.Key, b.container(pg, c.Name), graph.Edge{Technique: graph.TechExploit, Ports: ports,
+				Evidence: []graph.Evidence{{Object: pg.Key, Detail: "container " + c.Name + " listens"}}})
 		}
+	}
+}
+
+// container returns the key of a container of a pod group.
+func (b *builder) container(pg *workload.Group, name string) graph.Key {
+	return graph.NewKey(b.prefix, graph.KindContainer, pg.Namespace(), pg.Meta.Name, name)
+}
+
+// send adds a connection from every container of a pod group: the pod's
+// network is theirs, and only code running in one of them can use it.
+func (b *builder) send(pg *workload.Group, to graph.Key, e graph.Edge) {
+	spec := &pg.Template.Spec
+	for _, c := range slices.Concat(spec.InitContainers, spec.Containers) {
+		b.edge(b.container(pg, c.Name), to, e)
 	}
 }
 
@@ -95,7 +105,7 @@ func (b *builder) flows() {
 				if src == dst {
 					continue // replicas of one group: no boundary between them
 				}
-				b.edge(src.Key, dst.Key, graph.Edge{Technique: graph.TechConnect, Ports: ports,
+				b.send(src, dst.Key, graph.Edge{Technique: graph.TechConnect, Ports: ports,
 					Evidence: slices.Concat(b.evidence(f.Egress, src.Key), b.evidence(f.Ingress, dst.Key)),
 					Missing:  slices.Concat(missing(f.Egress, src.Key), missing(f.Ingress, dst.Key))})
 			}
@@ -110,7 +120,7 @@ func (b *builder) flows() {
 			continue
 		}
 		for _, src := range ep.Groups {
-			b.edge(src.Key, b.hub, graph.Edge{Technique: graph.TechConnect, Ports: []string{"any"},
+			b.send(src, b.hub, graph.Edge{Technique: graph.TechConnect, Ports: []string{"any"},
 				Evidence: b.evidence(why, src.Key), Missing: missing(why, src.Key)})
 		}
 	}
@@ -140,7 +150,7 @@ func (b *builder) internetEgress() {
 			continue
 		}
 		for _, src := range ep.Groups {
-			b.edge(src.Key, graph.Internet, graph.Edge{Technique: graph.TechEgressInternet, Ports: ports,
+			b.send(src, graph.Internet, graph.Edge{Technique: graph.TechEgressInternet, Ports: ports,
 				Evidence: b.evidence(why, src.Key), Missing: missing(why, src.Key)})
 		}
 	}

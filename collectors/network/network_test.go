@@ -214,14 +214,21 @@ spec:
 	if e := edge(g, graph.Internet, "deployment/mon/hostnet", graph.TechExposed); e == nil || !slices.Equal(e.Ports, []string{"tcp/10250"}) {
 		t.Errorf("internet -> hostNetwork pod: %+v", e)
 	}
-	if e := edge(g, "deployment/shop/locked", graph.Internet, graph.TechEgressInternet); e == nil || !slices.Equal(e.Ports, []string{"tcp/443"}) {
+	// Connections leave from the containers.
+	if e := edge(g, "container/shop/locked/c", graph.Internet, graph.TechEgressInternet); e == nil || !slices.Equal(e.Ports, []string{"tcp/443"}) {
 		t.Errorf("locked -> internet: %+v, want tcp/443 only", e)
 	}
-	if e := edge(g, "deployment/shop/locked", "pod-network", graph.TechConnect); e != nil {
+	if e := edge(g, "container/shop/locked/c", "pod-network", graph.TechConnect); e != nil {
 		t.Errorf("locked may reach no pod, yet has %+v", e)
 	}
-	if e := edge(g, "deployment/mon/agent", graph.Internet, graph.TechEgressInternet); e == nil || !slices.Equal(e.Ports, []string{"any"}) {
+	if e := edge(g, "container/mon/agent/c", graph.Internet, graph.TechEgressInternet); e == nil || !slices.Equal(e.Ports, []string{"any"}) {
 		t.Errorf("agent -> internet: %+v", e)
+	}
+	// Reaching a pod is not speaking as it: the pod group itself sends nothing.
+	for _, e := range g.EdgesFrom(g.Lookup("deployment/shop/locked")) {
+		if e.Technique != graph.TechExploit {
+			t.Errorf("the pod group sends %s -[%s]-> %s; only its containers may", e.F.Key, e.Technique, e.T.Key)
+		}
 	}
 }
 
@@ -241,41 +248,41 @@ func TestDemoNetwork(t *testing.T) {
 		{graph.Internet, "prod:daemonset/monitoring/node-exporter", graph.TechExposed},
 		{graph.Internet, "staging:service/shop/frontend", graph.TechExposed},
 		// shop has no NetworkPolicy: frontend reaches api and db through the hub.
-		{"prod:deployment/shop/frontend", "prod:pod-network", graph.TechConnect},
+		{"prod:container/shop/frontend/frontend", "prod:pod-network", graph.TechConnect},
 		{"prod:pod-network", "prod:deployment/shop/api", graph.TechConnect},
 		{"prod:pod-network", "prod:statefulset/shop/db", graph.TechConnect},
 		// allow-from-shop-api: only api reaches the processor.
-		{"prod:deployment/shop/api", "prod:deployment/payments/processor", graph.TechConnect},
+		{"prod:container/shop/api/api", "prod:deployment/payments/processor", graph.TechConnect},
 		// allow-stripe-egress and allow-dns.
-		{"prod:deployment/payments/processor", graph.Internet, graph.TechEgressInternet},
-		{"prod:deployment/payments/processor", "prod:deployment/kube-system/coredns", graph.TechConnect},
+		{"prod:container/payments/processor/processor", graph.Internet, graph.TechEgressInternet},
+		{"prod:container/payments/processor/processor", "prod:deployment/kube-system/coredns", graph.TechConnect},
 		// The staging runner can reach the internet, and so prod's exposed endpoints.
-		{"staging:deployment/ci/runner", graph.Internet, graph.TechEgressInternet},
+		{"staging:container/ci/runner/runner", graph.Internet, graph.TechEgressInternet},
 	}
 	for _, p := range present {
 		if edge(g, p.from, p.to, p.tech) == nil {
 			t.Errorf("no edge %s -[%s]-> %s", p.from, p.tech, p.to)
 		}
 	}
-	if e := edge(g, "prod:deployment/shop/api", "prod:deployment/payments/processor", graph.TechConnect); e != nil {
+	if e := edge(g, "prod:container/shop/api/api", "prod:deployment/payments/processor", graph.TechConnect); e != nil {
 		if !slices.Equal(e.Ports, []string{"tcp/8443"}) || e.Boundary != graph.BoundaryNamespace {
 			t.Errorf("api -> processor: ports %q crossing %s, want tcp/8443 crossing namespace", e.Ports, e.Boundary)
 		}
 	}
-	if e := edge(g, "prod:deployment/payments/processor", graph.Internet, graph.TechEgressInternet); e != nil && !slices.Equal(e.Ports, []string{"tcp/443"}) {
+	if e := edge(g, "prod:container/payments/processor/processor", graph.Internet, graph.TechEgressInternet); e != nil && !slices.Equal(e.Ports, []string{"tcp/443"}) {
 		t.Errorf("processor -> internet on %q, want tcp/443", e.Ports)
 	}
 	// Blocked 1 and 2: nothing reaches the processor but api.
 	processor := g.Lookup("prod:deployment/payments/processor")
 	for _, e := range g.Edges() {
-		if e.T == processor && e.Technique == graph.TechConnect && e.F.Key != "prod:deployment/shop/api" {
+		if e.T == processor && e.Technique == graph.TechConnect && e.F.Key != "prod:container/shop/api/api" {
 			t.Errorf("%s reaches the processor; only shop/api may", e.F.Key)
 		}
 	}
 	if edge(g, graph.Internet, "prod:service/payments/processor", graph.TechExposed) != nil {
 		t.Error("the processor's ClusterIP Service is exposed to the internet")
 	}
-	if edge(g, "prod:deployment/payments/processor", "prod:pod-network", graph.TechConnect) != nil {
+	if edge(g, "prod:container/payments/processor/processor", "prod:pod-network", graph.TechConnect) != nil {
 		t.Error("default-deny egress in payments, yet the processor reaches any pod")
 	}
 }

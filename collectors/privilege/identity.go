@@ -96,7 +96,7 @@ func (b *builder) identity(id identity) {
 	// Every permission cluster-wide is cluster-admin, and the cluster-admin
 	// vertex reaches the rest: one edge instead of one per object.
 	if h := sc[""]; h != nil && h[capWildcard].held() {
-		b.step(id.key, b.clusterAdmin(), graph.TechAdmin, h[capWildcard], "every permission cluster-wide")
+		b.step(id.key, b.clusterAdmin(), graph.TechAdmin, h[capWildcard], "every permission")
 		return
 	}
 	for _, ns := range b.namespaces {
@@ -120,77 +120,76 @@ func (b *builder) step(from, to graph.Key, tech graph.Technique, h *holding, wha
 
 // namespaced adds the edges of the capabilities an identity holds in ns.
 func (b *builder) namespaced(id identity, sc map[string]*caps, ns string) {
-	where := "in namespace " + ns
 	// Admin of the namespace: the namespace-admin vertex reaches the rest.
 	if sc[ns] != nil && sc[ns][capWildcard].held() {
-		b.step(id.key, b.namespaceAdmin(ns), graph.TechAdmin, sc[ns][capWildcard], "every permission "+where)
+		b.step(id.key, b.namespaceAdmin(ns), graph.TechAdmin, sc[ns][capWildcard], "every permission")
 		return
 	}
 	if h := adminBinding(sc, ns); h.held() {
-		b.step(id.key, b.namespaceAdmin(ns), graph.TechAdmin, h, "the admin role "+where)
+		b.step(id.key, b.namespaceAdmin(ns), graph.TechAdmin, h, "the admin role")
 		return
 	}
 	if h := in(sc, ns, capReadSecrets); h.held() {
 		for _, sec := range b.secrets[ns] {
 			if h.allows(sec.Name) {
-				b.step(id.key, b.key(graph.KindSecret, ns, sec.Name), graph.TechReadSecret, h, "read secrets "+where)
+				b.step(id.key, b.key(graph.KindSecret, ns, sec.Name), graph.TechReadSecret, h, "read secrets")
 			}
 		}
 	}
 	if h := in(sc, ns, capCreatePods); h.held() {
 		for _, sa := range b.accounts[ns] {
-			b.step(id.key, b.key(graph.KindServiceAccount, ns, sa), graph.TechRunAsAccount, h, "create pods "+where)
+			b.step(id.key, b.key(graph.KindServiceAccount, ns, sa), graph.TechRunAsAccount, h, "create pods")
 		}
 		for _, sec := range b.secrets[ns] {
-			b.step(id.key, b.key(graph.KindSecret, ns, sec.Name), graph.TechMountInNewPod, h, "create pods "+where)
+			b.step(id.key, b.key(graph.KindSecret, ns, sec.Name), graph.TechMountInNewPod, h, "create pods")
 		}
 		b.privilegedPod(id, ns, h, graph.TechPrivilegedPod)
 	}
 	if h := in(sc, ns, capCreateCronJobs); h.held() {
 		for _, sa := range b.accounts[ns] {
-			b.step(id.key, b.key(graph.KindServiceAccount, ns, sa), graph.TechCronJob, h, "create cronjobs "+where)
+			b.step(id.key, b.key(graph.KindServiceAccount, ns, sa), graph.TechCronJob, h, "create cronjobs")
 		}
 	}
 	if h := in(sc, ns, capCreateDaemonSets); h.held() {
 		b.privilegedPod(id, ns, h, graph.TechDaemonSet)
 	}
 	if h := in(sc, ns, capModifyPods); h.held() {
-		b.toContainers(id.key, ns, h, graph.TechModifyWorkload, "patch workloads "+where)
+		b.toContainers(id.key, ns, h, graph.TechModifyWorkload, "patch workloads")
 	}
 	if h := in(sc, ns, capExec); h.held() {
-		b.toContainers(id.key, ns, h, graph.TechExec, "exec into pods "+where)
+		b.toContainers(id.key, ns, h, graph.TechExec, "exec into pods")
 	}
 	if h := in(sc, ns, capPortForward); h.held() {
 		for _, g := range b.groups[ns] {
 			if h.all || podNamed(g, h.names) {
-				b.step(id.key, g.Key, graph.TechPortForward, h, "port-forward "+where)
+				b.step(id.key, g.Key, graph.TechPortForward, h, "port-forward")
 			}
 		}
 	}
 	if h := in(sc, ns, capTokenRequest); h.held() {
 		for _, sa := range b.accounts[ns] {
 			if h.allows(sa) {
-				b.step(id.key, b.key(graph.KindServiceAccount, ns, sa), graph.TechTokenRequest, h, "create serviceaccounts/token "+where)
+				b.step(id.key, b.key(graph.KindServiceAccount, ns, sa), graph.TechTokenRequest, h, "create serviceaccounts/token")
 			}
 		}
 	}
 	if h, read := in(sc, ns, capCreateSecrets), in(sc, ns, capReadSecrets); h.held() && read.all {
 		for _, sa := range b.accounts[ns] {
-			b.step(id.key, b.key(graph.KindServiceAccount, ns, sa), graph.TechTokenSecret, h, "create and read secrets "+where)
+			b.step(id.key, b.key(graph.KindServiceAccount, ns, sa), graph.TechTokenSecret, h, "create and read secrets")
 		}
 	}
 	if h := in(sc, ns, capImpersonateSAs); h.held() {
 		for _, sa := range b.accounts[ns] {
 			if h.allows(sa) {
-				b.step(id.key, b.key(graph.KindServiceAccount, ns, sa), graph.TechImpersonate, h, "impersonate serviceaccounts "+where)
+				b.step(id.key, b.key(graph.KindServiceAccount, ns, sa), graph.TechImpersonate, h, "impersonate serviceaccounts")
 			}
 		}
 	}
 	if bind, verb := in(sc, ns, capBindRoles), in(sc, ns, capBindVerb); bind.held() && verb.held() {
-		b.step(id.key, b.namespaceAdmin(ns), graph.TechBindRole, join(bind, verb), "create rolebindings with bind "+where)
+		b.step(id.key, b.namespaceAdmin(ns), graph.TechBindRole, join(bind, verb), "create rolebindings with bind")
 	}
 	if esc, bind := in(sc, ns, capEscalate), in(sc, ns, capBindRoles); esc.held() && bind.held() {
-		b.step(id.key, b.namespaceAdmin(ns), graph.TechBindRole, join(esc, bind), "escalate roles "+where)
+		b.step(id.key, b.namespaceAdmin(ns), graph.TechBindRole, join(esc, bind), "escalate roles")
 	}
 }
 
@@ -259,7 +258,7 @@ func (b *builder) privilegedPod(id identity, ns string, h *holding, tech graph.T
 			Missing: []string{"Pod Security Admission enforce: baseline on namespace " + ns}}
 		for _, gr := range h.grants {
 			e.Evidence = append(e.Evidence, b.grantEvidence(gr))
-			e.Missing = append(e.Missing, tooMuch(gr, "create pods in namespace "+ns))
+			e.Missing = append(e.Missing, tooMuch(gr, "create pods"))
 		}
 		b.edge(id.key, n, e)
 	}

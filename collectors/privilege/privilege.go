@@ -179,7 +179,12 @@ func refName(r estate.Ref) string {
 }
 
 // tooMuch is the missing control of an RBAC edge: the binding should not
-// grant this. Edges from one binding share it, so findings group by it.
+// grant this. Edges from one binding and capability share it, whatever
+// namespace they reach, so findings group by it.
 func tooMuch(gr rbac.Grant, what string) string {
-	return fmt.Sprintf("least-privilege RBAC: %s (role %s) grants %s", refName(gr.Binding), refName(gr.Role), what)
+	scope := "cluster-wide"
+	if gr.Binding.Namespace != "" {
+		scope = "in namespace " + gr.Binding.Namespace
+	}
+	return fmt.Sprintf("least-privilege RBAC: %s (role %s) grants %s %s", refName(gr.Binding), refName(gr.Role), what, scope)
 }

@@ -93,7 +93,7 @@ func (b *builder) container(pg *workload.Group, spec *corev1.PodSpec, pc podCont
 	// automount is on, or explicitly through a projected volume.
 	if tok.automount {
 		b.edge(key, tok.sa, graph.Edge{Technique: graph.TechMountToken,
-			Missing:  []string{ControlNoAutomount},
+			Missing:  []string{ControlNoAutomount + " on " + string(pg.Key)},
 			Evidence: []graph.Evidence{where(tok.why)}})
 	}
 	volumes := map[string]*corev1.Volume{}

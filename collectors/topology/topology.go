@@ -21,9 +21,6 @@ import (
 // AnnotationCrownJewel marks any object as a target worth protecting.
 const AnnotationCrownJewel = "trustpath.io/crown-jewel"
 
-// PropCrownJewel is set to "true" on vertices of objects marked crown jewels.
-const PropCrownJewel = "crown-jewel"
-
 // builder holds what one cluster's build needs.
 type builder struct {
 	g      *graph.Builder
@@ -96,7 +93,7 @@ func (b *builder) source(ref estate.Ref) estate.Source { return b.s.Sources[ref]
 // markObject copies what every object vertex shows from its metadata.
 func markObject(v *graph.Vertex, m *metav1.ObjectMeta) {
 	if m.Annotations[AnnotationCrownJewel] == "true" {
-		v.SetProp(PropCrownJewel, "true")
+		v.SetProp(graph.PropCrownJewel, "true")
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 
 // secretProps are the only properties a Secret vertex may carry: a value
 // must never reach the graph, so anything else is a leak until proven not.
-var secretProps = map[string]bool{"type": true, "keys": true, graph.PropImplicit: true, "crown-jewel": true}
+var secretProps = map[string]bool{"type": true, "keys": true, graph.PropImplicit: true, graph.PropCrownJewel: true}
 
 // Validate checks the invariants every built graph holds: IDs follow sorted
 // keys, keys are unique and parse, every edge's endpoints are in the graph,

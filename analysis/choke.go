@@ -1,0 +1,116 @@
+package analysis
+
+import (
+	"cmp"
+	"slices"
+
+	"gonum.org/v1/gonum/graph/flow"
+
+	"github.com/trustpath/trustpath/graph"
+)
+
+// ChokePoint is a vertex every path from the actors to some targets goes
+// through: guarding it guards all of them.
+type ChokePoint struct {
+	Vertex  *graph.Vertex
+	Targets []*graph.Vertex // sorted by key
+}
+
+// ChokePoints returns the vertices that dominate targets, given the actors:
+// every path from any actor to such a target passes through them
+// (Lengauer-Tarjan dominators from a virtual source joined to the actors).
+// Actors, targets and transit vertices are left out; the result is sorted
+// by the number of targets dominated, then key.
+func ChokePoints(g *graph.Graph, actors []*graph.Vertex, targets []Target, skip func(*graph.Edge) bool) []ChokePoint {
+	if len(actors) == 0 {
+		return nil
+	}
+	v := newView(g, skip).withSources(actors)
+	tree := flow.Dominators(v.Node(v.virtual), v)
+	isActor := map[*graph.Vertex]bool{}
+	for _, a := range actors {
+		isActor[a] = true
+	}
+	dominated := map[*graph.Vertex][]*graph.Vertex{}
+	for _, t := range targets {
+		for d := tree.DominatorOf(t.Vertex.UID); d != nil && d.ID() != v.virtual; d = tree.DominatorOf(d.ID()) {
+			x := g.VertexByID(d.ID())
+			if x == nil || isActor[x] || x.Kind.IsTransit() {
+				continue
+			}
+			dominated[x] = append(dominated[x], t.Vertex)
+		}
+	}
+	var out []ChokePoint
+	for x, ts := range dominated {
+		slices.SortFunc(ts, func(a, b *graph.Vertex) int { return cmp.Compare(a.Key, b.Key) })
+		out = append(out, ChokePoint{Vertex: x, Targets: ts})
+	}
+	slices.SortFunc(out, func(a, b ChokePoint) int {
+		return cmp.Or(cmp.Compare(len(b.Targets), len(a.Targets)), cmp.Compare(a.Vertex.Key, b.Vertex.Key))
+	})
+	return out
+}
+
+// Fix is a proposed control and its effect, verified by analysing the
+// graph again without the edges the control would remove.
+type Fix struct {
+	Control string
+	Remedy  Remedy
+	Closes  int // findings of the analysis that disappear
+	Remain  int // findings that remain after this and the fixes before it
+}
+
+// Fixes proposes up to n controls that close the most findings, greedily:
+// each is the control missing on the most findings not yet closed. Each
+// fix's effect is checked by re-analysis with every edge that lacks the
+// control removed (the fixes accumulate), so the counts are measured, not
+// estimated.
+func Fixes(g *graph.Graph, o Options, base *Result, n int) []Fix {
+	var out []Fix
+	applied := map[string]bool{}
+	current := base
+	for len(out) < n && len(current.Findings) > 0 {
+		var best *Cause
+		for _, c := range causes(current.Findings) {
+			if !applied[c.Control] && (best == nil || len(c.Findings) > len(best.Findings)) {
+				best = c
+			}
+		}
+		if best == nil {
+			break
+		}
+		applied[best.Control] = true
+		next := o
+		next.Skip = orSkip(o.Skip, missingAny(applied))
+		after := Analyze(g, next)
+		out = append(out, Fix{Control: best.Control, Remedy: best.Fix,
+			Closes: len(current.Findings) - len(after.Findings), Remain: len(after.Findings)})
+		current = after
+	}
+	return out
+}
+
+// WithControl returns a skip function that removes every edge a control
+// would stop: those naming it as missing.
+func WithControl(control string) func(*graph.Edge) bool {
+	return missingAny(map[string]bool{control: true})
+}
+
+func missingAny(controls map[string]bool) func(*graph.Edge) bool {
+	return func(e *graph.Edge) bool {
+		for _, m := range e.Missing {
+			if controls[m] {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func orSkip(a, b func(*graph.Edge) bool) func(*graph.Edge) bool {
+	if a == nil {
+		return b
+	}
+	return func(e *graph.Edge) bool { return a(e) || b(e) }
+}
