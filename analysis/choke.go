@@ -61,32 +61,48 @@ type Fix struct {
 	Remain  int // findings that remain after this and the fixes before it
 }
 
-// Fixes proposes up to n controls that close the most findings, greedily:
-// each is the control missing on the most findings not yet closed. Each
-// fix's effect is checked by re-analysis with every edge that lacks the
-// control removed (the fixes accumulate), so the counts are measured, not
-// estimated.
+// Fixes proposes up to n controls that close the most findings, greedily.
+// Each round measures, by re-analysis with every edge lacking the control
+// removed (on top of the fixes already chosen), the few controls missing on
+// the most open findings, and keeps the one that closes most: a count can
+// overstate, since another technique may cross the same boundary. Controls
+// that would close nothing are not proposed.
 func Fixes(g *graph.Graph, o Options, base *Result, n int) []Fix {
+	const candidates = 5
 	var out []Fix
 	applied := map[string]bool{}
 	current := base
 	for len(out) < n && len(current.Findings) > 0 {
-		var best *Cause
+		var best *Fix
+		var bestAfter *Result
+		tried := 0
 		for _, c := range causes(current.Findings) {
-			if !applied[c.Control] && (best == nil || len(c.Findings) > len(best.Findings)) {
-				best = c
+			if applied[c.Control] {
+				continue
+			}
+			if tried == candidates {
+				break
+			}
+			tried++
+			trial := map[string]bool{c.Control: true}
+			for k := range applied {
+				trial[k] = true
+			}
+			next := o
+			next.Skip = orSkip(o.Skip, missingAny(trial))
+			after := Analyze(g, next)
+			closes := len(current.Findings) - len(after.Findings)
+			if closes > 0 && (best == nil || closes > best.Closes) {
+				best = &Fix{Control: c.Control, Remedy: c.Fix, Closes: closes, Remain: len(after.Findings)}
+				bestAfter = after
 			}
 		}
 		if best == nil {
 			break
 		}
 		applied[best.Control] = true
-		next := o
-		next.Skip = orSkip(o.Skip, missingAny(applied))
-		after := Analyze(g, next)
-		out = append(out, Fix{Control: best.Control, Remedy: best.Fix,
-			Closes: len(current.Findings) - len(after.Findings), Remain: len(after.Findings)})
-		current = after
+		out = append(out, *best)
+		current = bestAfter
 	}
 	return out
 }

@@ -141,6 +141,9 @@ func Analyze(g *graph.Graph, o Options) *Result {
 					f.Path.Steps = append(f.Path.Steps, head.Steps...)
 					f.Path.Cost += head.Cost
 				}
+				if !loopless(f.Path) {
+					break // it would pass a vertex twice: a detour, not an attack
+				}
 				f.Actor, f.Target = kind, target
 				f.Severity, f.Score = severityOf(target.Impact, f.Path.Cost)
 				id := f.ID()
@@ -203,6 +206,18 @@ func crossingFinding(fwd *Tree, e *graph.Edge, min graph.Boundary) *Finding {
 	p.Cost += e.Cost
 	slices.Sort(missing)
 	return &Finding{Path: p, Crossing: Crossing{Step: step, Boundary: b, From: from, Missing: slices.Compact(missing)}}
+}
+
+// loopless reports whether a path visits no vertex twice.
+func loopless(p Path) bool {
+	seen := make(map[*graph.Vertex]bool, len(p.Steps)+1)
+	for _, v := range p.Vertices() {
+		if seen[v] {
+			return false
+		}
+		seen[v] = true
+	}
+	return true
 }
 
 func compareFindings(a, b *Finding) int {

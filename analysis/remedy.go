@@ -58,10 +58,10 @@ spec:
 			Summary: fmt.Sprintf("stop mounting the service-account token into %s, which does not call the API", m[1]),
 			Snippet: "spec:\n  template:\n    spec:\n      automountServiceAccountToken: false\n"}
 	}},
-	{regexp.MustCompile(`^least-privilege RBAC: (\S+) \(role (\S+)\) grants (.+)$`), func(m []string) Remedy {
+	{regexp.MustCompile(`^least-privilege RBAC: (\S+) \(role (\S+)\)$`), func(m []string) Remedy {
 		return Remedy{
-			Summary: fmt.Sprintf("remove the rule of %s that grants %s, or the binding %s if its subjects do not need it", m[2], m[3], m[1]),
-			Snippet: deleteCommand(m[1]) + "  # or narrow " + m[2]}
+			Summary: fmt.Sprintf("narrow %s to what the subjects of %s need (the findings' evidence names the rules), or delete the binding", m[2], m[1]),
+			Snippet: deleteCommand(m[1]) + "  # or edit " + m[2]}
 	}},
 	{regexp.MustCompile(`^Pod Security Admission enforce: (\w+) on namespace (\S+)$`), func(m []string) Remedy {
 		return Remedy{

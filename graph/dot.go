@@ -144,6 +144,27 @@ func (e *Edge) Attributes() []encoding.Attribute {
 	return append(a, encoding.Attribute{Key: "tooltip", Value: strings.Join(tip, "\n")})
 }
 
+// missingLine is an edge drawn in red with its missing controls in the
+// label, for path diagrams.
+type missingLine struct{ *Edge }
+
+// missingColor marks where a control was missing.
+const missingColor = "#d7301f"
+
+// Attributes implements encoding.Attributer; it shadows the edge's own.
+func (l missingLine) Attributes() []encoding.Attribute {
+	a := l.Edge.Attributes()
+	for i := range a {
+		switch a[i].Key {
+		case "label":
+			a[i].Value += "\n✗ " + strings.Join(l.Missing, "\n✗ ")
+		case "color", "fontcolor":
+			a[i].Value = missingColor
+		}
+	}
+	return append(a, encoding.Attribute{Key: "penwidth", Value: "2.5"})
+}
+
 // dotGraph adapts a View to gonum's DOT encoder: a directed multigraph with
 // graph-wide attributes and nested subgraphs for the trust boundaries.
 type dotGraph struct {
@@ -169,7 +190,11 @@ func newDOTGraph(v View) *dotGraph {
 	var drawn []*Edge
 	for _, e := range v.Edges {
 		if d.byID[e.F.UID] != nil && d.byID[e.T.UID] != nil {
-			d.out[e.F.UID] = append(d.out[e.F.UID], e)
+			var l gg.Line = e
+			if v.MarkMissing && len(e.Missing) > 0 {
+				l = missingLine{e}
+			}
+			d.out[e.F.UID] = append(d.out[e.F.UID], l)
 			drawn = append(drawn, e)
 		}
 	}

@@ -10,6 +10,9 @@ import (
 type View struct {
 	Vertices []*Vertex
 	Edges    []*Edge
+	// MarkMissing draws the edges that lack a control in red, labelled with
+	// the missing control: how path diagrams show where a defence failed.
+	MarkMissing bool
 }
 
 // All returns a view of the whole graph.

@@ -113,7 +113,7 @@ func (b *builder) step(from, to graph.Key, tech graph.Technique, h *holding, wha
 	e := graph.Edge{Technique: tech, Evidence: extra}
 	for _, gr := range h.grants {
 		e.Evidence = append(e.Evidence, b.grantEvidence(gr))
-		e.Missing = append(e.Missing, tooMuch(gr, what))
+		e.Missing = append(e.Missing, tooMuch(gr))
 	}
 	b.edge(from, to, e)
 }
@@ -258,7 +258,7 @@ func (b *builder) privilegedPod(id identity, ns string, h *holding, tech graph.T
 			Missing: []string{"Pod Security Admission enforce: baseline on namespace " + ns}}
 		for _, gr := range h.grants {
 			e.Evidence = append(e.Evidence, b.grantEvidence(gr))
-			e.Missing = append(e.Missing, tooMuch(gr, "create pods"))
+			e.Missing = append(e.Missing, tooMuch(gr))
 		}
 		b.edge(id.key, n, e)
 	}

@@ -178,13 +178,10 @@ func refName(r estate.Ref) string {
 	return strings.ToLower(r.Kind) + "/" + r.Namespace + "/" + r.Name
 }
 
-// tooMuch is the missing control of an RBAC edge: the binding should not
-// grant this. Edges from one binding and capability share it, whatever
-// namespace they reach, so findings group by it.
-func tooMuch(gr rbac.Grant, what string) string {
-	scope := "cluster-wide"
-	if gr.Binding.Namespace != "" {
-		scope = "in namespace " + gr.Binding.Namespace
-	}
-	return fmt.Sprintf("least-privilege RBAC: %s (role %s) grants %s %s", refName(gr.Binding), refName(gr.Role), what, scope)
+// tooMuch is the missing control of an RBAC edge: the binding grants more
+// than its subjects should hold. Every edge one binding grants shares it,
+// whatever capability or namespace, since narrowing that role (or removing
+// the binding) is the one fix; what exactly it grants is in the evidence.
+func tooMuch(gr rbac.Grant) string {
+	return fmt.Sprintf("least-privilege RBAC: %s (role %s)", refName(gr.Binding), refName(gr.Role))
 }

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/trustpath/trustpath/analysis"
+	"github.com/trustpath/trustpath/graph"
+)
+
+// pathFormats are the encodings of commands that answer with paths.
+var pathFormats = []string{"table", "json", "dot", "svg"}
+
+// pathsSchema names the JSON encoding of paths.
+const pathsSchema = "trustpath.io/paths/v1"
+
+// writePaths renders paths in format; title heads each path in a table.
+func writePaths(ctx context.Context, w io.Writer, format string, paths []analysis.Path) error {
+	switch format {
+	case "json":
+		return writePathsJSON(w, paths)
+	case "dot", "svg":
+		var edges []*graph.Edge
+		for _, p := range paths {
+			edges = append(edges, p.Steps...)
+		}
+		view := graph.ViewOf(edges)
+		view.MarkMissing = true
+		return render(ctx, w, view, format)
+	}
+	for i, p := range paths {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		if err := writePathTable(w, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writePathTable writes one path step by step: what the attacker does,
+// the boundary crossed, and the control that was missing or the evidence.
+func writePathTable(w io.Writer, p analysis.Path) error {
+	fmt.Fprintf(w, "%s -> %s: %d steps, cost %s\n", p.From().Key, p.To().Key, len(p.Steps), costString(p.Cost))
+	crossed := map[int]analysis.Crossing{}
+	for _, c := range p.Crossings() {
+		crossed[c.Step] = c
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "#\tSTEP\tTO\tCROSSES\tMISSING CONTROL / EVIDENCE")
+	for i, e := range p.Steps {
+		crosses, why := "-", evidenceText(e)
+		if c, ok := crossed[i]; ok {
+			crosses = c.Boundary.String()
+			if len(c.Missing) > 0 {
+				why = "missing: " + strings.Join(c.Missing, "; ")
+			}
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", i+1, e.Label(), e.T.Key, crosses, why)
+	}
+	return tw.Flush()
+}
+
+func evidenceText(e *graph.Edge) string {
+	var parts []string
+	for _, ev := range e.Evidence {
+		parts = append(parts, strings.TrimSpace(string(ev.Object)+" "+ev.Detail))
+	}
+	if e.Note != "" {
+		parts = append(parts, e.Note)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func costString(c float64) string { return strings.TrimSuffix(fmt.Sprintf("%.1f", c), ".0") }
+
+type jsonStep struct {
+	From      graph.Key        `json:"from"`
+	To        graph.Key        `json:"to"`
+	Technique graph.Technique  `json:"technique"`
+	Ports     []string         `json:"ports,omitempty"`
+	Crosses   string           `json:"crosses,omitempty"`
+	Missing   []string         `json:"missing,omitempty"`
+	Evidence  []graph.Evidence `json:"evidence,omitempty"`
+	Note      string           `json:"note,omitempty"`
+	Cost      float64          `json:"cost"`
+}
+
+type jsonPath struct {
+	From  graph.Key  `json:"from"`
+	To    graph.Key  `json:"to"`
+	Cost  float64    `json:"cost"`
+	Steps []jsonStep `json:"steps"`
+}
+
+func pathJSON(p analysis.Path) jsonPath {
+	crossed := map[int]analysis.Crossing{}
+	for _, c := range p.Crossings() {
+		crossed[c.Step] = c
+	}
+	jp := jsonPath{From: p.From().Key, To: p.To().Key, Cost: p.Cost}
+	for i, e := range p.Steps {
+		s := jsonStep{From: e.F.Key, To: e.T.Key, Technique: e.Technique, Ports: e.Ports,
+			Missing: e.Missing, Evidence: e.Evidence, Note: e.Note, Cost: e.Cost}
+		if c, ok := crossed[i]; ok {
+			s.Crosses, s.Missing = c.Boundary.String(), c.Missing
+		}
+		jp.Steps = append(jp.Steps, s)
+	}
+	return jp
+}
+
+func writePathsJSON(w io.Writer, paths []analysis.Path) error {
+	out := struct {
+		Schema string     `json:"schema"`
+		Paths  []jsonPath `json:"paths"`
+	}{Schema: pathsSchema, Paths: []jsonPath{}}
+	for _, p := range paths {
+		out.Paths = append(out.Paths, pathJSON(p))
+	}
+	return encodeJSON(w, out)
+}
+
+func encodeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// renderTo renders into a buffer then writes it to the output, so a
+// failed render leaves no half-written file.
+func renderTo(s IOStreams, file string, fn func(w io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := fn(&buf); err != nil {
+		return err
+	}
+	return writeOutput(s.Out, file, buf.Bytes())
+}
