@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/trustpath/trustpath/collectors/escape"
 	"github.com/trustpath/trustpath/collectors/estate"
 	"github.com/trustpath/trustpath/collectors/manifest"
 	"github.com/trustpath/trustpath/collectors/netpol"
@@ -133,19 +134,11 @@ func Build(snaps []*estate.Snapshot) (*graph.Graph, []*Cluster) {
 		c.RBAC = rbac.New(s)
 		topology.Build(b, s, c.Prefix, c.Groups)
 		network.Build(b, s, c.Prefix, c.Groups, c.Network)
-		privilege.Build(b, s, c.Prefix, c.Groups, c.RBAC, privilege.Options{Nodes: nodeKeys(s, c.Prefix)})
+		nodes := escape.Build(b, s, c.Prefix, c.Groups)
+		privilege.Build(b, s, c.Prefix, c.Groups, c.RBAC, privilege.Options{Nodes: nodes})
 		clusters = append(clusters, c)
 	}
 	return b.Build(), clusters
-}
-
-// nodeKeys are the keys of the cluster's node vertices.
-func nodeKeys(s *estate.Snapshot, prefix string) []graph.Key {
-	var out []graph.Key
-	for _, n := range s.Nodes {
-		out = append(out, graph.NewKey(prefix, graph.KindNode, n.Name))
-	}
-	return out
 }
 
 func (o *Options) read(ctx context.Context, src Source, s *estate.Snapshot) error {

@@ -60,6 +60,11 @@ func (b *Builder) AddEdge(from, to Key, e Edge) error {
 		return fmt.Errorf("edge %s -> %s: %w: %s", from, to, ErrNoVertex, to)
 	}
 	e.F, e.T = f, t
+	// The edge owns its lists from here on: Build sorts and merges them in
+	// place, which must not reach a caller that shares one slice between
+	// several edges.
+	e.Ports, e.Present, e.Missing = slices.Clone(e.Ports), slices.Clone(e.Present), slices.Clone(e.Missing)
+	e.Evidence = slices.Clone(e.Evidence)
 	e.Boundary = Cross(f.Loc, t.Loc)
 	if e.Cost == 0 {
 		e.Cost = e.Technique.DefaultCost()

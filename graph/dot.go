@@ -61,6 +61,7 @@ var kindStyle = map[Kind]vertexStyle{
 	KindClusterAdmin:   {"octagon", "#fcbba1"},
 	KindNamespaceAdmin: {"octagon", "#fde0dd"},
 	KindPodNetwork:     {"circle", "#f0f0f0"},
+	KindSchedulable:    {"circle", "#f0f0f0"},
 }
 
 var workloadStyle = vertexStyle{"component", "#c6dbef"}
@@ -98,6 +99,8 @@ func (v *Vertex) label() string {
 		return "cluster-admin"
 	case v.Kind == KindPodNetwork:
 		return "any pod\n(open egress)"
+	case v.Kind == KindSchedulable:
+		return "any node\nmay run"
 	case v.Kind.IsWorkload():
 		if r := v.Prop(PropReplicas); r != "" {
 			return "pods ×" + r

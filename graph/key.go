@@ -101,7 +101,7 @@ func KnownKinds() []string {
 		KindNamespace, KindDeployment, KindStatefulSet, KindDaemonSet, KindReplicaSet,
 		KindReplicationController, KindJob, KindCronJob, KindPod, KindContainer,
 		KindServiceAccount, KindSecret, KindService, KindIngress, KindClusterAdmin,
-		KindNamespaceAdmin, KindPodNetwork} {
+		KindNamespaceAdmin, KindPodNetwork, KindSchedulable} {
 		kinds = append(kinds, string(k))
 	}
 	slices.Sort(kinds)
