@@ -27,8 +27,10 @@ func (f Finding) ID() string {
 		" => " + string(f.Target.Vertex.Key)
 }
 
-// Cause is the findings that one missing control lets through: adding the
-// control closes every one of them.
+// Cause is the findings that one missing control lets through. Adding it
+// closes those whose crossing only one technique takes; where several do
+// (a privileged flag and a runtime socket), each of their controls is a
+// cause and all are needed, which Fixes measures.
 type Cause struct {
 	Control  string
 	Findings []*Finding // sorted, most severe first
@@ -189,7 +191,14 @@ func crossingFinding(fwd *Tree, e *graph.Edge, min graph.Boundary) *Finding {
 		return nil
 	}
 	b := graph.Cross(from.Loc, e.T.Loc)
-	missing := slices.Clone(e.Missing)
+	// Every technique across this crossing is a way through it; closing the
+	// crossing takes the controls of all of them, so the finding names them all.
+	var missing []string
+	for _, x := range fwd.v.out[e.F.UID] {
+		if x.T == e.T {
+			missing = append(missing, x.Missing...)
+		}
+	}
 	if in != nil {
 		missing = append(missing, in.Missing...)
 	}

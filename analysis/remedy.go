@@ -78,6 +78,9 @@ spec:
 			Summary: fmt.Sprintf("run %s in the pod network, where NetworkPolicy applies", m[1]),
 			Snippet: "spec:\n  template:\n    spec:\n      hostNetwork: false\n"}
 	}},
+	{regexp.MustCompile(`^no credentials of cluster (\S+) stored in cluster (\S+)$`), func(m []string) Remedy {
+		return Remedy{Summary: fmt.Sprintf("keep %s's credentials out of %s: deploy to %s from its own pipeline, or use short-lived federated credentials", m[1], m[2], m[1])}
+	}},
 	{regexp.MustCompile(`^no long-lived token Secret for serviceaccount (\S+)$`), func(m []string) Remedy {
 		return Remedy{Summary: "delete the legacy token Secret of " + m[1] + "; pods get short-lived projected tokens"}
 	}},

@@ -67,7 +67,7 @@ type Target struct {
 // impactTable is the one table of target impact:
 //
 //	5  cluster-admin; a crown jewel (annotation or --target)
-//	4  a node; kube-system (its secrets and its admin)
+//	4  a node; kube-system (its secrets and its admin); another cluster
 //	3  a Secret; a namespace's admin
 //
 // Everything else is no target in itself: it matters through what it leads to.
@@ -79,6 +79,8 @@ func impactOf(v *graph.Vertex) (Impact, string) {
 		return 5, "cluster-admin"
 	case v.Kind == graph.KindNode:
 		return 4, "node"
+	case v.Kind == graph.KindCluster:
+		return 4, "cluster" // only stored credentials of another cluster lead here
 	case v.Loc.Namespace == "kube-system" && (v.Kind == graph.KindSecret || v.Kind == graph.KindNamespaceAdmin):
 		return 4, "kube-system"
 	case v.Kind == graph.KindSecret:

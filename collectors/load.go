@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/trustpath/trustpath/collectors/crosscluster"
 	"github.com/trustpath/trustpath/collectors/escape"
 	"github.com/trustpath/trustpath/collectors/estate"
 	"github.com/trustpath/trustpath/collectors/manifest"
@@ -138,6 +139,11 @@ func Build(snaps []*estate.Snapshot) (*graph.Graph, []*Cluster) {
 		privilege.Build(b, s, c.Prefix, c.Groups, c.RBAC, privilege.Options{Nodes: nodes})
 		clusters = append(clusters, c)
 	}
+	var joined []crosscluster.Cluster
+	for _, c := range clusters {
+		joined = append(joined, crosscluster.Cluster{Snapshot: c.Snapshot, Prefix: c.Prefix})
+	}
+	crosscluster.Build(b, joined)
 	return b.Build(), clusters
 }
 

@@ -120,6 +120,12 @@ const (
 	TechKubeletCredentials Technique = "use kubelet credentials"
 )
 
+// Techniques that join clusters.
+const (
+	// A Secret holds credentials (a kubeconfig) for another loaded cluster.
+	TechForeignCredential Technique = "use stored credentials of another cluster"
+)
+
 // techniqueInfo is what the analysis knows of a technique.
 type techniqueInfo struct {
 	cost        float64 // attacker effort; lower is easier
@@ -160,6 +166,8 @@ var techniques = map[Technique]techniqueInfo{
 	TechCronJob:         {cost: 2, persistence: true},
 	TechDaemonSet:       {cost: 2, persistence: true},
 	TechWebhook:         {cost: 2, persistence: true},
+	// Reading the Secret is the work; using a kubeconfig is one command.
+	TechForeignCredential: {cost: 1},
 
 	// Escapes. Cost 1: one scripted step needing nothing but the primitive.
 	// privileged: mount the host disk, or a cgroup v1 release_agent; every
