@@ -259,3 +259,23 @@ func TestResolve(t *testing.T) {
 		t.Errorf("Resolve(statefulset/shop/web) error = %v; want ErrNotFound suggesting deployment/shop/web", err)
 	}
 }
+
+func TestBoundaryMap(t *testing.T) {
+	t.Parallel()
+	g := small(t)
+	m := graph.BoundaryMap(g.All())
+	graphtest.Validate(t, m)
+	var got []string
+	for _, e := range m.Edges() {
+		got = append(got, string(e.F.Key)+" -["+string(e.Technique)+"]-> "+string(e.T.Key)+" "+e.Boundary.String())
+	}
+	// Only the step from shop's container to payments' secret leaves its
+	// namespace; the five steps inside shop fold away.
+	want := []string{"namespace/shop -[read another namespace's secret]-> namespace/payments namespace"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("map edges (-want +got):\n%s", d)
+	}
+	if n := len(m.Vertices()); n != 2 {
+		t.Errorf("map has %d vertices, want the 2 namespaces", n)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -21,12 +22,13 @@ type graphOptions struct {
 	output outputOptions
 	Focus  string
 	Depth  int
+	Level  string
 
 	format, file string // resolved from output
 }
 
 func newGraphCommand(streams IOStreams, g *globalOptions) *cobra.Command {
-	o := &graphOptions{Depth: 2}
+	o := &graphOptions{Depth: 2, Level: "auto"}
 	cmd := &cobra.Command{
 		Use:   "graph -f PATH... [-o text|dot|svg|json|FILE]",
 		Short: "Build the attack graph of an estate and write it as a table, DOT, SVG or JSON",
@@ -47,6 +49,7 @@ func newGraphCommand(streams IOStreams, g *globalOptions) *cobra.Command {
 	o.output.addFlags(f, formats)
 	f.StringVar(&o.Focus, "focus", "", "draw only the neighbourhood of this vertex, e.g. deploy/shop/api")
 	f.IntVar(&o.Depth, "depth", o.Depth, "with --focus: steps to follow from the vertex, in either direction")
+	f.StringVar(&o.Level, "level", o.Level, "detail of diagrams: steps (every step), boundaries (one edge per pair of namespaces, nodes, identities), or auto (steps up to 120 edges)")
 	return cmd
 }
 
@@ -57,6 +60,9 @@ func (o *graphOptions) validate() error {
 	var err error
 	if o.format, o.file, err = o.output.resolve(formats); err != nil {
 		return err
+	}
+	if !slices.Contains(levels, o.Level) {
+		return withHint(fmt.Errorf("unknown --level %q", o.Level), "use steps, boundaries or auto")
 	}
 	if o.Depth < 0 {
 		return fmt.Errorf("--depth must be 0 or more, got %d", o.Depth)
@@ -77,11 +83,32 @@ func (o *graphOptions) run(ctx context.Context, s IOStreams, log logger) error {
 		}
 		view = res.Graph.Neighbourhood(v, o.Depth)
 	}
+	if o.format == "dot" || o.format == "svg" {
+		view = diagramView(view, o.Level, log)
+	}
 	var buf bytes.Buffer
 	if err := render(ctx, &buf, view, o.format); err != nil {
 		return err
 	}
 	return writeOutput(s.Out, o.file, buf.Bytes())
+}
+
+// levels are the detail a diagram may have.
+var levels = []string{"auto", "steps", "boundaries"}
+
+// maxStepEdges is the most edges a step-by-step diagram holds before auto
+// draws the boundary map instead: past it, Graphviz draws a hairball.
+const maxStepEdges = 120
+
+// diagramView returns what a diagram of view draws at a level.
+func diagramView(view graph.View, level string, log logger) graph.View {
+	if level == "steps" || level == "auto" && len(view.Edges) <= maxStepEdges {
+		return view
+	}
+	if level == "auto" {
+		log.Printf(0, "%d steps are too many to draw one by one; drew one edge per pair of namespaces, nodes and identities (--level steps draws them all, --focus KEY draws one neighbourhood)", len(view.Edges))
+	}
+	return graph.BoundaryMap(view).All()
 }
 
 // render encodes view in format.
