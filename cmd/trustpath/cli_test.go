@@ -38,7 +38,8 @@ func TestCommandsGolden(t *testing.T) {
 		args   []string
 	}{
 		{"demo/graph.golden.txt", append([]string{"graph", "-q"}, demo...)},
-		{"demo/graph.golden.dot", append([]string{"graph", "-q", "--format", "dot"}, demo...)},
+		{"demo/graph.golden.dot", append([]string{"graph", "-q", "--format", "dot", "--level", "steps"}, demo...)},
+		{"demo/boundaries.golden.dot", append([]string{"graph", "-q", "--format", "dot"}, demo...)},
 		{"demo/graph.golden.json", append([]string{"graph", "-q", "--format", "json"}, demo...)},
 		{"demo/focus-shop-api.golden.dot", append([]string{"graph", "-q", "--format", "dot", "--focus", "prod:deploy/shop/api", "--depth", "1"}, demo...)},
 		{"topology/graph.golden.dot", []string{"graph", "-q", "--format", "dot", "--cluster", "test", "-f", testdata("topology")}},
