@@ -3,8 +3,6 @@ package escape
 import (
 	"fmt"
 
-	corev1 "k8s.io/api/core/v1"
-
 	"github.com/trustpath/trustpath/collectors/workload"
 	"github.com/trustpath/trustpath/graph"
 )
@@ -27,25 +25,18 @@ type tokenRef struct {
 // default to true.
 func (b *builder) tokens(pg *workload.Group) []tokenRef {
 	spec := &pg.Template.Spec
-	name := serviceAccountName(spec)
-	sa := b.key(graph.KindServiceAccount, pg.Namespace(), name)
+	sa := b.key(graph.KindServiceAccount, pg.Namespace(), pg.ServiceAccount())
 	v := b.g.Vertex(sa)
 	if v == nil {
 		return nil // the topology builder adds every account a pod names
 	}
 	var out []tokenRef
-	switch {
-	case spec.AutomountServiceAccountToken != nil:
-		if *spec.AutomountServiceAccountToken {
-			out = append(out, tokenRef{sa, "pod spec automountServiceAccountToken: true", []string{controlNoAutomount + " on " + string(pg.Key)}})
-		}
-	case v.Prop("automount-token") == "false":
-	case v.Prop("automount-token") == "true":
-		out = append(out, tokenRef{sa, fmt.Sprintf("serviceaccount %s/%s automountServiceAccountToken: true", pg.Namespace(), name),
-			[]string{controlNoAutomount + " on " + string(pg.Key)}})
-	default:
-		out = append(out, tokenRef{sa, "automountServiceAccountToken unset on pod and service account (default true)",
-			[]string{controlNoAutomount + " on " + string(pg.Key)}})
+	var account *bool
+	if a := b.accounts[[2]string{pg.Namespace(), pg.ServiceAccount()}]; a != nil {
+		account = a.AutomountServiceAccountToken
+	}
+	if mount, why := pg.Automount(account); mount {
+		out = append(out, tokenRef{sa, why, []string{controlNoAutomount + " on " + string(pg.Key)}})
 	}
 	for i, vol := range spec.Volumes {
 		if vol.Projected == nil {
@@ -120,7 +111,7 @@ func (b *builder) secrets(pg *workload.Group) []secretRef {
 	if len(pull) == 0 {
 		// The ServiceAccount admission plugin copies the account's pull
 		// secrets into a pod that names none.
-		if sa := b.accounts[[2]string{pg.Namespace(), serviceAccountName(spec)}]; sa != nil {
+		if sa := b.accounts[[2]string{pg.Namespace(), pg.ServiceAccount()}]; sa != nil {
 			pull = sa.ImagePullSecrets
 			where = fmt.Sprintf("serviceaccount %s/%s imagePullSecrets", sa.Namespace, sa.Name)
 		}
@@ -129,15 +120,4 @@ func (b *builder) secrets(pg *workload.Group) []secretRef {
 		add(ref.Name, nil, fmt.Sprintf("%s[%d]: %s (the kubelet fetches it with its credential)", where, i, ref.Name))
 	}
 	return out
-}
-
-// serviceAccountName returns the account a pod runs as.
-func serviceAccountName(spec *corev1.PodSpec) string {
-	switch {
-	case spec.ServiceAccountName != "":
-		return spec.ServiceAccountName
-	case spec.DeprecatedServiceAccount != "":
-		return spec.DeprecatedServiceAccount
-	}
-	return "default"
 }

@@ -39,36 +39,36 @@ func allContainers(spec *corev1.PodSpec) []podContainer {
 type podToken struct {
 	sa        graph.Key
 	automount bool
-	why       string // the field that decided automount
+	why       string // the setting that decided automount
 }
 
-// podServiceAccount resolves the pod's service account and the automount
-// rule: the pod's automountServiceAccountToken wins over the service
-// account's, and both default to true.
-func (b *builder) podServiceAccount(pg *workload.Group, spec *corev1.PodSpec) podToken {
-	name := spec.ServiceAccountName
-	if name == "" {
-		name = spec.DeprecatedServiceAccount
-	}
-	if name == "" {
-		name = "default"
-	}
-	ns := pg.Meta.Namespace
-	t := podToken{sa: b.serviceAccount(ns, name), automount: true,
-		why: "automountServiceAccountToken unset on pod and service account (default true)"}
+// podServiceAccount resolves the pod's service account and whether its
+// token is automounted.
+func (b *builder) podServiceAccount(pg *workload.Group) podToken {
+	name, ns := pg.ServiceAccount(), pg.Namespace()
+	t := podToken{sa: b.serviceAccount(ns, name)}
 	if b.g.Vertex(t.sa).Prop(graph.PropImplicit) == "true" && name != "default" {
 		b.s.Report(diagnosticf(b.source(pg.Ref()), string(pg.Key),
 			"uses service account %s/%s, which is not in the input", ns, name))
 	}
-	switch {
-	case spec.AutomountServiceAccountToken != nil:
-		t.automount = *spec.AutomountServiceAccountToken
-		t.why = fmt.Sprintf("pod spec automountServiceAccountToken: %t", t.automount)
-	case b.g.Vertex(t.sa).Prop("automount-token") != "":
-		t.automount = b.g.Vertex(t.sa).Prop("automount-token") == "true"
-		t.why = fmt.Sprintf("serviceaccount %s/%s automountServiceAccountToken: %t", ns, name, t.automount)
-	}
+	t.automount, t.why = pg.Automount(b.accountAutomount(ns, name))
 	return t
+}
+
+// accountAutomount returns a service account's automountServiceAccountToken
+// setting, read from its vertex; nil when it has none.
+func (b *builder) accountAutomount(ns, name string) *bool {
+	return parseBool(b.g.Vertex(b.key(graph.KindServiceAccount, ns, name)).Prop(PropAutomountToken))
+}
+
+// parseBool reads "true" or "false"; anything else is unset.
+func parseBool(s string) *bool {
+	switch s {
+	case "true", "false":
+		v := s == "true"
+		return &v
+	}
+	return nil
 }
 
 // container adds one container and the steps from it to what it holds.

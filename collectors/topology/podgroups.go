@@ -27,7 +27,7 @@ func (b *builder) podGroup(pg *workload.Group) {
 	b.add(v)
 
 	spec := &pg.Template.Spec
-	sa := b.podServiceAccount(pg, spec)
+	sa := b.podServiceAccount(pg)
 	for _, c := range allContainers(spec) {
 		b.container(pg, spec, c, sa)
 	}

@@ -39,9 +39,7 @@ func (b *builder) bindingSubjects(subjects []rbacv1.Subject, bindingNS string, b
 				ns = bindingNS // RBAC defaults it to the binding's namespace
 			}
 			if ns == "" {
-				b.s.Report(diagnosticf(b.source(binding), binding.String(),
-					"subject ServiceAccount %s has no namespace", s.Name))
-				continue
+				continue // invalid in a ClusterRoleBinding; the RBAC index reports it
 			}
 			b.serviceAccount(ns, s.Name)
 		}

@@ -21,6 +21,10 @@ import (
 // AnnotationCrownJewel marks any object as a target worth protecting.
 const AnnotationCrownJewel = "trustpath.io/crown-jewel"
 
+// PropAutomountToken is the automountServiceAccountToken setting of a
+// service account vertex, "true" or "false", absent when unset.
+const PropAutomountToken = "automount-token"
+
 // builder holds what one cluster's build needs.
 type builder struct {
 	g      *graph.Builder
@@ -141,7 +145,7 @@ func (b *builder) serviceAccounts() {
 	for _, sa := range b.s.ServiceAccounts {
 		v := b.serviceAccountVertex(sa.Namespace, sa.Name)
 		if sa.AutomountServiceAccountToken != nil {
-			v.SetProp("automount-token", fmt.Sprint(*sa.AutomountServiceAccountToken))
+			v.SetProp(PropAutomountToken, fmt.Sprint(*sa.AutomountServiceAccountToken))
 		}
 		markObject(v, &sa.ObjectMeta)
 		b.add(v)

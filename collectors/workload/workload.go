@@ -7,6 +7,7 @@ package workload
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
@@ -140,4 +141,33 @@ func replicas(n *int32) int {
 		return 1
 	}
 	return int(*n)
+}
+
+// ServiceAccount returns the name of the service account the group's pods
+// run as: serviceAccountName, the deprecated serviceAccount, or "default".
+func (g *Group) ServiceAccount() string {
+	spec := &g.Template.Spec
+	switch {
+	case spec.ServiceAccountName != "":
+		return spec.ServiceAccountName
+	case spec.DeprecatedServiceAccount != "":
+		return spec.DeprecatedServiceAccount
+	}
+	return "default"
+}
+
+// Automount decides whether the API server mounts the service account's
+// token into every container of the group: the pod's
+// automountServiceAccountToken wins over the account's (account is nil
+// when the account does not say), and both default to true. why names the
+// setting that decided.
+func (g *Group) Automount(account *bool) (mount bool, why string) {
+	spec := &g.Template.Spec
+	switch {
+	case spec.AutomountServiceAccountToken != nil:
+		return *spec.AutomountServiceAccountToken, fmt.Sprintf("pod spec automountServiceAccountToken: %t", *spec.AutomountServiceAccountToken)
+	case account != nil:
+		return *account, fmt.Sprintf("serviceaccount %s/%s automountServiceAccountToken: %t", g.Namespace(), g.ServiceAccount(), *account)
+	}
+	return true, "automountServiceAccountToken unset on pod and service account (default true)"
 }
