@@ -4,13 +4,14 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/trustpath/trustpath/analysis"
 	"github.com/trustpath/trustpath/collectors"
 	"github.com/trustpath/trustpath/graph"
 )
 
 // TestChain walks testdata/escape/chain edge by edge, as its README lists
 // them: internet → privileged web container → both nodes → the DaemonSet's
-// token.
+// token → cluster-admin.
 func TestChain(t *testing.T) {
 	t.Parallel()
 	res := load(t, collectors.Source{Cluster: "test", Path: testdata("escape", "chain")})
@@ -36,6 +37,9 @@ func TestChain(t *testing.T) {
 		{"node/node-2", "schedulable", graph.TechNodeSchedulable, graph.BoundaryNode, 1, nil},
 		{"schedulable", "serviceaccount/agents/agent", graph.TechNodeToken, graph.BoundaryNone, 1,
 			[]string{"automountServiceAccountToken: false on daemonset/agents/agent"}},
+		// The privilege builder completes the chain: the agent's account is
+		// bound to a ClusterRole with every permission.
+		{"serviceaccount/agents/agent", "cluster-admin", graph.TechAdmin, graph.BoundaryNone, 1, nil},
 		{"node/node-1", "user/system:node:node-1", graph.TechKubeletCredentials, graph.BoundaryNode, 1, nil},
 		{"node/node-2", "user/system:node:node-2", graph.TechKubeletCredentials, graph.BoundaryNode, 1, nil},
 	}
@@ -67,6 +71,11 @@ func TestChain(t *testing.T) {
 	}
 	if v := g.Lookup("user/system:node:node-1"); v == nil || v.Prop("groups") != "system:nodes" {
 		t.Errorf("kubelet identity of node-1 = %+v, want a user in group system:nodes", v)
+	}
+	// And the analysis finds the whole chain from the internet.
+	tree := analysis.Search(g, []*graph.Vertex{g.Lookup("internet")}, nil)
+	if p, ok := tree.Path(g.Lookup("cluster-admin")); !ok || len(p.Steps) != 7 {
+		t.Errorf("internet to cluster-admin: %v, %d steps; want the 7 above", ok, len(p.Steps))
 	}
 	if v := g.Lookup("schedulable"); v == nil || !v.Kind.IsTransit() {
 		t.Errorf("schedulable = %+v, want a transit vertex", v)
