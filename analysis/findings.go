@@ -112,6 +112,7 @@ func Analyze(g *graph.Graph, o Options) *Result {
 		kinds = []ActorKind{External, CompromisedContainer, MaliciousUser}
 	}
 	seen := map[string]int{} // finding ID → index in res.Findings
+	groups := parallel(g.Edges(), o.Skip)
 	for _, kind := range kinds {
 		starts := Actors(g, kind)
 		if o.From != nil {
@@ -124,20 +125,22 @@ func Analyze(g *graph.Graph, o Options) *Result {
 			continue
 		}
 		fwd := search(v, starts)
-		for _, e := range g.Edges() {
-			if (o.Skip != nil && o.Skip(e)) || e.T.Kind.IsTransit() {
+		en := entrances{}
+		for _, group := range groups {
+			if group[0].T.Kind.IsTransit() {
 				continue
 			}
-			f := crossingFinding(fwd, e, o.MinBoundary)
+			f := crossingFinding(fwd, en, group, o.MinBoundary)
 			if f == nil {
 				continue
 			}
 			for _, t := range tiers {
-				head, ok := t.tree.Path(e.T)
-				if !ok && t.byKey[e.T].Vertex == nil {
+				to := group[0].T
+				head, ok := t.tree.Path(to)
+				if !ok && t.byKey[to].Vertex == nil {
 					continue // this tier is not reached from here
 				}
-				target := t.byKey[e.T]
+				target := t.byKey[to]
 				if ok {
 					target = t.byKey[head.To()]
 					f.Path.Steps = append(f.Path.Steps, head.Steps...)
@@ -164,23 +167,73 @@ func Analyze(g *graph.Graph, o Options) *Result {
 	return res
 }
 
+// entrances are, per transit vertex, the cheapest edges into it from
+// vertices an actor reaches, at most one per namespace and a few in all:
+// what an edge out of the transit vertex is measured from. Computed once
+// per transit vertex and search, so an edge out of a hub costs O(1), not
+// O(in-degree).
+type entrances map[int64][]*graph.Edge
+
+const maxEntrances = 4
+
+func (en entrances) of(fwd *Tree, hub *graph.Vertex) []*graph.Edge {
+	if got, ok := en[hub.UID]; ok {
+		return got
+	}
+	var all []*graph.Edge
+	for _, x := range fwd.v.backward(hub.UID) {
+		if fwd.Reached(fwd.v.near(x)) {
+			all = append(all, x)
+		}
+	}
+	cost := func(x *graph.Edge) float64 { return fwd.Cost(fwd.v.near(x)) + x.Cost }
+	slices.SortFunc(all, func(a, b *graph.Edge) int {
+		return cmp.Or(cmp.Compare(cost(a), cost(b)), cmp.Compare(a.F.Key, b.F.Key))
+	})
+	var out []*graph.Edge
+	seen := map[string]bool{}
+	for _, x := range all {
+		ns := x.F.Loc.Cluster + "/" + x.F.Loc.Namespace
+		if seen[ns] {
+			continue
+		}
+		seen[ns] = true
+		out = append(out, x)
+		if len(out) == maxEntrances {
+			break
+		}
+	}
+	en[hub.UID] = out
+	return out
+}
+
 // crossingFinding returns the start of a finding at edge e: the cheapest
 // path from an actor through e, if e crosses a boundary at or beyond min
 // without a control. For an edge out of a transit vertex, the crossing
-// starts at the real vertex before it; the one chosen is reached by an
-// actor and crosses the widest boundary.
-func crossingFinding(fwd *Tree, e *graph.Edge, min graph.Boundary) *Finding {
+// starts at the real vertex before it: among the cheapest entrances, one
+// from another namespace than e's end if there is one (the wider
+// crossing), else the cheapest.
+func crossingFinding(fwd *Tree, en entrances, group []*graph.Edge, min graph.Boundary) *Finding {
+	e := group[0] // the cheapest technique across; the group shares its ends
+	for _, x := range group {
+		if x.Cost < e.Cost {
+			e = x
+		}
+	}
 	var in *graph.Edge // the edge into the transit vertex, if any
 	from := e.F
 	if e.F.Kind.IsTransit() {
-		for _, x := range fwd.v.backward(e.F.UID) {
+		for _, x := range en.of(fwd, e.F) {
 			src := fwd.v.near(x)
-			if !fwd.Reached(src) || src == e.T {
+			if src == e.T {
 				continue
 			}
-			if in == nil || graph.Cross(src.Loc, e.T.Loc) > graph.Cross(in.F.Loc, e.T.Loc) ||
-				graph.Cross(src.Loc, e.T.Loc) == graph.Cross(in.F.Loc, e.T.Loc) && fwd.Cost(src) < fwd.Cost(in.F) {
+			if in == nil {
 				in = x
+			}
+			if src.Loc.Namespace != e.T.Loc.Namespace {
+				in = x
+				break
 			}
 		}
 		if in == nil {
@@ -194,10 +247,8 @@ func crossingFinding(fwd *Tree, e *graph.Edge, min graph.Boundary) *Finding {
 	// Every technique across this crossing is a way through it; closing the
 	// crossing takes the controls of all of them, so the finding names them all.
 	var missing []string
-	for _, x := range fwd.v.out[e.F.UID] {
-		if x.T == e.T {
-			missing = append(missing, x.Missing...)
-		}
+	for _, x := range group {
+		missing = append(missing, x.Missing...)
 	}
 	if in != nil {
 		missing = append(missing, in.Missing...)
@@ -215,6 +266,27 @@ func crossingFinding(fwd *Tree, e *graph.Edge, min graph.Boundary) *Finding {
 	p.Cost += e.Cost
 	slices.Sort(missing)
 	return &Finding{Path: p, Crossing: Crossing{Step: step, Boundary: b, From: from, Missing: slices.Compact(missing)}}
+}
+
+// parallel splits edges, sorted by (from, to, technique) as the graph keeps
+// them, into runs that join the same two vertices, leaving out skipped ones.
+func parallel(edges []*graph.Edge, skip func(*graph.Edge) bool) [][]*graph.Edge {
+	var out [][]*graph.Edge
+	var run []*graph.Edge
+	for _, e := range edges {
+		if skip != nil && skip(e) {
+			continue
+		}
+		if len(run) > 0 && (run[0].F != e.F || run[0].T != e.T) {
+			out = append(out, run)
+			run = nil
+		}
+		run = append(run, e)
+	}
+	if len(run) > 0 {
+		out = append(out, run)
+	}
+	return out
 }
 
 // loopless reports whether a path visits no vertex twice.

@@ -3,19 +3,23 @@ package analysis
 import (
 	"math"
 
-	gg "gonum.org/v1/gonum/graph"
-	"gonum.org/v1/gonum/graph/path"
-
 	"github.com/trustpath/trustpath/graph"
 )
 
 // Tree is the result of a cheapest-path search from one or more starts:
 // the cheapest path to (or, searched in reverse, from) every vertex
-// reached. Dijkstra, O((V+E) log V).
+// reached, as the edge each vertex was reached by.
+//
+// The search is Dijkstra's over the view's adjacency lists, relaxing every
+// edge once: O((V+E) log V). gonum's Dijkstra asks the graph for a weight
+// per neighbour, which costs a scan of the neighbour's lines; at a hub with
+// tens of thousands of edges (the pod network, what any node may run) that
+// makes the search quadratic, so the cheapest-path trees are computed here
+// and gonum serves Yen's k paths and the dominators.
 type Tree struct {
-	v        *view
-	shortest path.Shortest
-	starts   map[int64]bool
+	v    *view
+	dist []float64
+	via  []*graph.Edge // the edge each vertex was reached by; nil for starts
 }
 
 // Search finds the cheapest paths from starts over g, leaving out the
@@ -29,56 +33,116 @@ func SearchBack(g *graph.Graph, targets []*graph.Vertex, skip func(*graph.Edge) 
 	return search(newView(g, skip).reversed(), targets)
 }
 
-func search(v *view, starts []*graph.Vertex) *Tree {
-	t := &Tree{v: v, starts: map[int64]bool{}}
+func search(v *view, starts []*graph.Vertex) *Tree { return searchTo(v, starts, nil) }
+
+// SearchTo is Search that may stop once target's cheapest path is known:
+// the paths to vertices settled later are missing from the tree.
+func SearchTo(g *graph.Graph, starts []*graph.Vertex, target *graph.Vertex, skip func(*graph.Edge) bool) *Tree {
+	return searchTo(newView(g, skip), starts, target)
+}
+
+func searchTo(v *view, starts []*graph.Vertex, target *graph.Vertex) *Tree {
+	n := len(v.out)
+	t := &Tree{v: v, dist: make([]float64, n), via: make([]*graph.Edge, n)}
+	for i := range t.dist {
+		t.dist[i] = math.Inf(1)
+	}
+	var q queue
 	for _, s := range starts {
-		t.starts[s.UID] = true
+		t.dist[s.UID] = 0
+		q.push(item{s.UID, 0})
 	}
-	var root gg.Node
-	if len(starts) == 1 {
-		root = starts[0]
-	} else {
-		v = v.withSources(starts)
-		t.v = v
-		root = v.Node(v.virtual)
+	for len(q) > 0 {
+		it := q.pop()
+		if it.dist > t.dist[it.id] {
+			continue // a stale entry: the vertex was settled cheaper
+		}
+		if target != nil && it.id == target.UID {
+			break
+		}
+		for _, e := range v.forward(it.id) {
+			next := v.far(e).UID
+			if d := it.dist + e.Cost; d < t.dist[next] {
+				t.dist[next] = d
+				t.via[next] = e
+				q.push(item{next, d})
+			}
+		}
 	}
-	t.shortest = path.DijkstraFrom(root, v)
 	return t
 }
 
 // Cost returns the cost of the cheapest path to x (from x, searched in
 // reverse), +Inf when x is not reached.
-func (t *Tree) Cost(x *graph.Vertex) float64 {
-	if len(t.starts) == 0 {
-		return math.Inf(1)
-	}
-	return t.shortest.WeightTo(x.UID)
-}
+func (t *Tree) Cost(x *graph.Vertex) float64 { return t.dist[x.UID] }
 
 // Reached reports whether the search reached x.
-func (t *Tree) Reached(x *graph.Vertex) bool { return !math.IsInf(t.Cost(x), 1) }
+func (t *Tree) Reached(x *graph.Vertex) bool { return !math.IsInf(t.dist[x.UID], 1) }
 
 // Path returns the cheapest path to x (from x, searched in reverse), as
 // steps in attack order; ok is false when x was not reached or is a start.
 func (t *Tree) Path(x *graph.Vertex) (Path, bool) {
-	nodes, w := t.shortest.To(x.UID)
-	var ids []int64
-	for _, n := range nodes {
-		if n.ID() != t.v.virtual || t.v.virtual < 0 {
-			ids = append(ids, n.ID())
-		}
-	}
-	if len(ids) < 2 {
+	if t.via[x.UID] == nil {
 		return Path{}, false
 	}
-	p := Path{Cost: w}
-	for i := 0; i+1 < len(ids); i++ {
-		p.Steps = append(p.Steps, t.v.step(ids[i], ids[i+1]))
+	p := Path{Cost: t.dist[x.UID]}
+	for at := x; t.via[at.UID] != nil; {
+		e := t.via[at.UID]
+		p.Steps = append(p.Steps, e)
+		at = t.v.near(e)
 	}
-	if t.v.reverse {
+	if !t.v.reverse {
 		for i, j := 0, len(p.Steps)-1; i < j; i, j = i+1, j-1 {
 			p.Steps[i], p.Steps[j] = p.Steps[j], p.Steps[i]
 		}
 	}
 	return p, true
+}
+
+// queue is a binary min-heap of vertices by tentative distance, typed so
+// that pushing does not allocate an interface per entry.
+type item struct {
+	id   int64
+	dist float64
+}
+
+type queue []item
+
+func (q item) less(o item) bool { return q.dist < o.dist || q.dist == o.dist && q.id < o.id }
+
+func (q *queue) push(x item) {
+	*q = append(*q, x)
+	h := *q
+	for i := len(h) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !h[i].less(h[p]) {
+			break
+		}
+		h[i], h[p] = h[p], h[i]
+		i = p
+	}
+}
+
+func (q *queue) pop() item {
+	h := *q
+	top := h[0]
+	last := len(h) - 1
+	h[0] = h[last]
+	h = h[:last]
+	for i := 0; ; {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(h) && h[l].less(h[m]) {
+			m = l
+		}
+		if r < len(h) && h[r].less(h[m]) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+	*q = h
+	return top
 }

@@ -21,17 +21,31 @@ type view struct {
 	reverse bool
 	virtual int64           // ID of the virtual source, or -1
 	starts  []*graph.Vertex // what the virtual source joins
+
+	// cheapest caches, per vertex of high degree, its cheapest edge to each
+	// neighbour, so Weight is O(1) at the hubs gonum's algorithms visit.
+	cheapest map[int64]map[int64]*graph.Edge
 }
+
+// hubDegree is the degree past which step looks neighbours up in a map.
+const hubDegree = 16
 
 var (
 	_ gg.Directed = (*view)(nil)
 	_ gg.Weighted = (*view)(nil)
 )
 
-// newView builds the adjacency once: O(V + E).
+// newView builds the adjacency once, O(V + E) — or shares the graph's own
+// when no edge is left out.
 func newView(g *graph.Graph, skip func(*graph.Edge) bool) *view {
 	n := len(g.Vertices())
 	v := &view{g: g, out: make([][]*graph.Edge, n), in: make([][]*graph.Edge, n), virtual: -1}
+	if skip == nil {
+		for _, x := range g.Vertices() {
+			v.out[x.UID], v.in[x.UID] = g.EdgesFrom(x), g.EdgesTo(x)
+		}
+		return v
+	}
 	for _, e := range g.Edges() {
 		if skip != nil && skip(e) {
 			continue
@@ -48,6 +62,7 @@ func (v *view) reversed() *view {
 	r := *v
 	r.reverse = !v.reverse
 	r.virtual, r.starts = -1, nil
+	r.cheapest = nil // it holds edges of the other direction
 	return &r
 }
 
@@ -167,13 +182,31 @@ func (v *view) step(u, w int64) *graph.Edge {
 	if u < 0 || u >= int64(len(v.out)) {
 		return nil
 	}
-	var best *graph.Edge
-	for _, e := range v.forward(u) {
-		if v.far(e).UID == w && (best == nil || e.Cost < best.Cost) {
-			best = e
+	es := v.forward(u)
+	if len(es) <= hubDegree {
+		var best *graph.Edge
+		for _, e := range es {
+			if v.far(e).UID == w && (best == nil || e.Cost < best.Cost) {
+				best = e
+			}
 		}
+		return best
 	}
-	return best
+	if v.cheapest == nil {
+		v.cheapest = map[int64]map[int64]*graph.Edge{}
+	}
+	m := v.cheapest[u]
+	if m == nil {
+		m = make(map[int64]*graph.Edge, len(es))
+		for _, e := range es {
+			id := v.far(e).UID
+			if b := m[id]; b == nil || e.Cost < b.Cost {
+				m[id] = e
+			}
+		}
+		v.cheapest[u] = m
+	}
+	return m[w]
 }
 
 func (v *view) Weight(x, y int64) (float64, bool) {

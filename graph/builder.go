@@ -108,9 +108,13 @@ func (b *Builder) Build() *Graph {
 		g.edges = append(g.edges, e)
 	}
 	slices.SortFunc(g.edges, compareEdges)
+	g.out = make([][]*Edge, len(g.vertices))
+	g.in = make([][]*Edge, len(g.vertices))
 	for i, e := range g.edges {
 		e.UID = int64(i)
 		g.g.SetWeightedLine(e)
+		g.out[e.F.UID] = append(g.out[e.F.UID], e)
+		g.in[e.T.UID] = append(g.in[e.T.UID], e)
 	}
 	b.vertices, b.edges = nil, nil
 	return g

@@ -1,8 +1,6 @@
 package graph
 
 import (
-	"slices"
-
 	gg "gonum.org/v1/gonum/graph"
 	"gonum.org/v1/gonum/graph/multi"
 )
@@ -16,6 +14,7 @@ type Graph struct {
 	edges    []*Edge   // sorted by (from, to, technique); edges[i].UID == i
 	clusters []string
 	members  map[Key][]*Vertex // containers by pod group key, sorted
+	out, in  [][]*Edge         // by vertex ID, sorted like edges
 }
 
 var _ gg.WeightedDirectedMultigraph = (*Graph)(nil)
@@ -41,33 +40,13 @@ func (g *Graph) VertexByID(id int64) *Vertex {
 	return g.vertices[id]
 }
 
-// EdgesFrom returns the edges leaving v, sorted.
-func (g *Graph) EdgesFrom(v *Vertex) []*Edge {
-	var out []*Edge
-	it := g.g.From(v.UID)
-	for it.Next() {
-		ls := g.g.WeightedLines(v.UID, it.Node().ID())
-		for ls.Next() {
-			out = append(out, ls.WeightedLine().(*Edge))
-		}
-	}
-	slices.SortFunc(out, compareEdges)
-	return out
-}
+// EdgesFrom returns the edges leaving v, sorted. The slice must not be
+// modified.
+func (g *Graph) EdgesFrom(v *Vertex) []*Edge { return g.out[v.UID] }
 
-// EdgesTo returns the edges entering v, sorted.
-func (g *Graph) EdgesTo(v *Vertex) []*Edge {
-	var out []*Edge
-	it := g.g.To(v.UID)
-	for it.Next() {
-		ls := g.g.WeightedLines(it.Node().ID(), v.UID)
-		for ls.Next() {
-			out = append(out, ls.WeightedLine().(*Edge))
-		}
-	}
-	slices.SortFunc(out, compareEdges)
-	return out
-}
+// EdgesTo returns the edges entering v, sorted. The slice must not be
+// modified.
+func (g *Graph) EdgesTo(v *Vertex) []*Edge { return g.in[v.UID] }
 
 // Containers returns the containers of a pod group, sorted by key.
 func (g *Graph) Containers(pod *Vertex) []*Vertex { return g.members[pod.Key] }

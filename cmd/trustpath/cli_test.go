@@ -147,7 +147,7 @@ func TestDemoCommand(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, f := range []string{"graph.svg", "graph.dot"} {
+	for _, f := range []string{"graph.svg", "graph.dot", "paths.json", "review.md", "review-path-1.svg", "review.html", "review.json"} {
 		p := filepath.Join(dir, f)
 		if !strings.Contains(stdout, "wrote "+p) {
 			t.Errorf("stdout does not name %s:\n%s", p, stdout)
@@ -162,6 +162,13 @@ func TestDemoCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	graphtest.Golden(t, testdata("demo", "graph.golden.dot"), dot)
+	// The review, for people and for tools; the JSON in the documented schema.
+	graphtest.Golden(t, testdata("demo", "review.golden.md"), []byte(readFile(t, filepath.Join(dir, "review.md"))))
+	graphtest.Golden(t, testdata("demo", "review.golden.json"), []byte(readFile(t, filepath.Join(dir, "review.json"))))
+	s := compileSchema(t)
+	for _, f := range []string{"paths.json", "review.json"} {
+		validateJSON(t, s, f, []byte(readFile(t, filepath.Join(dir, f))))
+	}
 }
 
 // TestNoSecretValueInAnyOutput puts a canary in every place a Secret value
@@ -200,24 +207,84 @@ spec:
     - {name: PASSWORD, valueFrom: {secretKeyRef: {name: creds, key: password}}}
     volumeMounts: [{name: creds, mountPath: /creds}]
   volumes: [{name: creds, secret: {secretName: creds}}]
+---
+# A reader in another namespace, so that reports have a finding that ends
+# at the Secret and name it.
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: reader, namespace: web}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: reader, namespace: web}
+spec:
+  serviceAccountName: reader
+  containers: [{name: reader, image: reader}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: secret-reader, namespace: shop}
+rules: [{apiGroups: [""], resources: [secrets], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: reader, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: secret-reader}
+subjects: [{kind: ServiceAccount, name: reader, namespace: web}]
 `
 	dir := t.TempDir()
 	path := filepath.Join(dir, "secret.yaml")
 	if err := os.WriteFile(path, []byte(manifest), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	var commands [][]string
 	for _, format := range formats {
-		stdout, stderr, code := run(t, "", "graph", "-vv", "-f", path, "--format", format)
+		commands = append(commands, []string{"graph", "-vv", "-f", path, "--format", format})
+	}
+	// The review, SARIF and the exports; diff against an estate without the
+	// Secret's reader, so the diff shows the path to it.
+	for _, format := range reportFormats {
+		commands = append(commands, []string{"report", "-vv", "-f", path, "--format", format})
+	}
+	for _, format := range exportFormats {
+		commands = append(commands, []string{"export", "-vv", "-f", path, "--format", format})
+	}
+	before := filepath.Join(dir, "before.yaml")
+	if err := os.WriteFile(before, []byte(manifest[:strings.Index(manifest, "---\n# A reader")]), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range diffFormats {
+		commands = append(commands, []string{"diff", "-vv", "--base", before, "--head", path, "--format", format})
+	}
+	out := filepath.Join(dir, "out")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	commands = append(commands, []string{"report", "-vv", "-f", path, "-o", filepath.Join(out, "review.md")})
+	for _, args := range commands {
+		stdout, stderr, code := run(t, "", args...)
 		if code != ExitOK {
-			t.Fatalf("%s: exit %d: %s", format, code, stderr)
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		for _, f := range mustGlob(t, filepath.Join(out, "*")) { // files written beside the review
+			stdout += readFile(t, f)
 		}
 		if !strings.Contains(stdout, "creds") {
-			t.Errorf("%s: output does not show the secret at all; the test would prove nothing", format)
+			t.Errorf("%v: output does not show the secret at all; the test would prove nothing", args)
 		}
 		for _, leak := range []string{canary, b64} {
 			if strings.Contains(stdout, leak) || strings.Contains(stderr, leak) {
-				t.Errorf("%s output holds a secret value (%q)", format, leak)
+				t.Errorf("%v: output holds a secret value (%q)", args, leak)
 			}
 		}
 	}
+}
+
+func mustGlob(t *testing.T, pattern string) []string {
+	t.Helper()
+	m, err := filepath.Glob(pattern)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

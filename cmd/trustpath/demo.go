@@ -11,6 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trustpath/trustpath"
+	"github.com/trustpath/trustpath/analysis"
+	tpreport "github.com/trustpath/trustpath/analysis/report" // main has a func report
 	"github.com/trustpath/trustpath/graph"
 )
 
@@ -23,10 +25,12 @@ func newDemoCommand(streams IOStreams, g *globalOptions) *cobra.Command {
 	o := &demoOptions{OutDir: "trustpath-out"}
 	cmd := &cobra.Command{
 		Use:   "demo [--out-dir DIR]",
-		Short: "Run trustpath on the bundled demo estate and write the diagram",
+		Short: "Run trustpath on the bundled demo estate and write the diagram, paths and review",
 		Long: `demo analyses the demo estate built into the binary (two clusters, prod and
-staging; see testdata/demo/README.md) and writes graph.dot and graph.svg
-into the output directory.`,
+staging; see testdata/demo/README.md) and writes into the output directory:
+graph.dot and graph.svg (the whole estate), paths.json (the top attack paths),
+and the threat-model review as review.md (with review-path-N.svg beside it),
+review.html (one self-contained page) and review.json.`,
 		Example: "  trustpath demo\n  trustpath demo --out-dir /tmp/demo",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -62,15 +66,39 @@ func (o *demoOptions) run(ctx context.Context, s IOStreams, log logger) error {
 	if err := graph.RenderSVG(ctx, dot.Bytes(), &svg); err != nil {
 		return err
 	}
+	var paths bytes.Buffer
+	r := tpreport.Build(res.Graph, tpreport.Options{Scope: scopeOf(res, in.Files)})
+	var top []analysis.Path
+	for _, f := range r.Paths {
+		top = append(top, f.Path)
+	}
+	if err := writePathsJSON(&paths, top); err != nil {
+		return err
+	}
 	for _, f := range []struct {
 		name string
 		data []byte
-	}{{"graph.dot", dot.Bytes()}, {"graph.svg", svg.Bytes()}} {
+	}{{"graph.dot", dot.Bytes()}, {"graph.svg", svg.Bytes()}, {"paths.json", paths.Bytes()}} {
 		p := filepath.Join(o.OutDir, f.name)
 		if err := writeOutput(s.Out, p, f.data); err != nil {
 			return err
 		}
 		fmt.Fprintf(s.Out, "wrote %s\n", p)
+	}
+	// The review, as a reviewer reads it (Markdown with its diagrams, one
+	// HTML page) and as tools read it (JSON).
+	svgs, err := r.RenderDiagrams(ctx)
+	if err != nil {
+		return err
+	}
+	for _, f := range []struct{ format, name string }{{"md", "review.md"}, {"html", "review.html"}, {"json", "review.json"}} {
+		written, err := writeReview(s, r, res, f.format, filepath.Join(o.OutDir, f.name), svgs)
+		if err != nil {
+			return err
+		}
+		for _, p := range written {
+			fmt.Fprintf(s.Out, "wrote %s\n", p)
+		}
 	}
 	return nil
 }

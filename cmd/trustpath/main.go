@@ -10,9 +10,16 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"k8s.io/klog/v2"
 )
 
 func main() {
+	// NOTE: client-go logs through klog straight to stderr (throttling
+	// waits, retries); stderr carries trustpath's own lines only, which -q
+	// can silence.
+	klog.LogToStderr(false)
+	klog.SetOutput(io.Discard)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	streams := IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
 	err := newRootCommand(streams).ExecuteContext(ctx)

@@ -62,8 +62,7 @@ func (o *reachOptions) run(ctx context.Context, s IOStreams, log logger, fromArg
 	if err != nil {
 		return err
 	}
-	tree := analysis.Search(res.Graph, []*graph.Vertex{from}, nil)
-	p, ok := tree.Path(to)
+	p, ok := analysis.SearchTo(res.Graph, []*graph.Vertex{from}, to, nil).Path(to)
 	if !ok {
 		if err := renderTo(s, o.file, func(w io.Writer) error {
 			if o.format == "json" {

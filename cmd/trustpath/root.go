@@ -19,10 +19,11 @@ func newRootCommand(streams IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "trustpath",
 		Short: "Find attack paths through Kubernetes",
-		Long: `trustpath reads Kubernetes manifests into one typed graph of the estate —
-clusters, nodes, namespaces, pod groups, containers, service accounts,
-secrets, services — and the steps an attacker can take between them, and
-renders it as a trust-boundary diagram.`,
+		Long: `trustpath reads Kubernetes manifests (-f) or live clusters (the kubeconfig's
+current context by default, or --context) into one typed graph of the
+estate — clusters, nodes, namespaces, pod groups, containers, service
+accounts, secrets, services — and the steps an attacker can take between
+them, and renders it as a trust-boundary diagram.`,
 		// NOTE: errors are printed once, by main, with a hint where one helps.
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -40,6 +41,9 @@ renders it as a trust-boundary diagram.`,
 		newGraphCommand(streams, g),
 		newFlowsCommand(streams, g),
 		newAnalyzeCommand(streams, g),
+		newReportCommand(streams, g),
+		newDiffCommand(streams, g),
+		newExportCommand(streams, g),
 		newReachCommand(streams, g),
 		newPathsCommand(streams, g),
 		newBlastCommand(streams, g),
@@ -47,6 +51,8 @@ renders it as a trust-boundary diagram.`,
 		newCanCommand(streams, g),
 		newWhoCanCommand(streams, g),
 		newDemoCommand(streams, g),
+		newSnapshotCommand(streams, g),
+		newAccessCheckCommand(streams, g),
 		newVersionCommand(streams),
 	)
 	return cmd

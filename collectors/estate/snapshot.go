@@ -63,6 +63,11 @@ type Snapshot struct {
 	Skipped map[string]int
 	// Diagnostics are the problems met while reading, in the order met.
 	Diagnostics []*Diagnostic
+	// Gaps are the resources a live read was not allowed to list: what the
+	// snapshot lacks, sorted by resource. Conclusions that need those
+	// objects are incomplete. Manifests have none, but a snapshot written
+	// by a live read keeps its gaps.
+	Gaps []Gap
 }
 
 // New returns an empty snapshot of the named cluster.
@@ -76,7 +81,8 @@ func (s *Snapshot) Report(d *Diagnostic) { s.Diagnostics = append(s.Diagnostics,
 // Objects returns the number of objects held.
 func (s *Snapshot) Objects() int { return len(s.Sources) }
 
-// Add stores a decoded object. Namespaced objects without a namespace get
+// Add stores a decoded object, scrubbed of Secret and ConfigMap values
+// (see Scrub). Namespaced objects without a namespace get
 // defaultNamespace, as kubectl apply would place them. It returns false when
 // the kind is not one trustpath analyses, so the caller can count it. A
 // second object with the same kind, namespace and name is reported as a
@@ -86,6 +92,7 @@ func (s *Snapshot) Add(obj runtime.Object, src Source, defaultNamespace string) 
 	if !ok {
 		return false
 	}
+	Scrub(obj)
 	kind, namespaced := kindOf(obj)
 	if kind == "" {
 		return false

@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/scheme"
@@ -23,10 +21,6 @@ import (
 // deserializer decodes every built-in kind client-go knows, by apiVersion
 // and kind, into its typed struct.
 var deserializer = scheme.Codecs.UniversalDeserializer()
-
-// lastApplied is written by kubectl apply and repeats the whole object, a
-// Secret's data included, so it is dropped from every object.
-const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 
 // decoder reads documents of one input into a snapshot.
 type decoder struct {
@@ -96,6 +90,7 @@ type typeHead struct {
 	APIVersion string          `json:"apiVersion"`
 	Kind       string          `json:"kind"`
 	Items      json.RawMessage `json:"items"`
+	Gaps       []estate.Gap    `json:"trustpathGaps"` // see GapsField
 }
 
 // object decodes one JSON object into the snapshot. def, when not nil, is
@@ -125,6 +120,7 @@ func (d *decoder) object(raw []byte, src estate.Source, def *schema.GroupVersion
 		if head.Kind == "List" {
 			itemDef = nil // a generic List: every item names its own kind
 		}
+		d.snap.Gaps = append(d.snap.Gaps, head.Gaps...)
 		d.items(head.Items, src, itemDef)
 		return
 	}
@@ -138,8 +134,7 @@ func (d *decoder) object(raw []byte, src estate.Source, def *schema.GroupVersion
 		d.fail(src, fmt.Errorf("decoding %s %s: %w", head.APIVersion, head.Kind, err))
 		return
 	}
-	scrub(obj)
-	if !d.snap.Add(obj, src, d.namespace) {
+	if !d.snap.Add(obj, src, d.namespace) { // Add scrubs Secret values
 		d.skip(head.APIVersion, head.Kind)
 	}
 }
@@ -164,36 +159,6 @@ func (d *decoder) fail(src estate.Source, err error) {
 
 func (d *decoder) skip(apiVersion, kind string) {
 	d.snap.Skipped[apiVersion+"/"+kind]++
-}
-
-// scrub drops what trustpath must never carry: Secret and ConfigMap values
-// (their key names stay, since pods reference keys), kubectl's copy of the
-// last applied object, and managed fields.
-func scrub(obj runtime.Object) {
-	if m, ok := obj.(metav1.Object); ok {
-		if a := m.GetAnnotations(); a != nil {
-			delete(a, lastApplied)
-		}
-		m.SetManagedFields(nil)
-	}
-	switch o := obj.(type) {
-	case *corev1.Secret:
-		keys := make(map[string][]byte, len(o.Data)+len(o.StringData))
-		for k := range o.Data {
-			keys[k] = nil
-		}
-		for k := range o.StringData {
-			keys[k] = nil
-		}
-		o.Data, o.StringData = keys, nil
-	case *corev1.ConfigMap:
-		for k := range o.Data {
-			o.Data[k] = ""
-		}
-		for k := range o.BinaryData {
-			o.BinaryData[k] = nil
-		}
-	}
 }
 
 var yamlLine = regexp.MustCompile(`yaml: line (\d+): `)

@@ -21,6 +21,11 @@ import (
 // AnnotationCrownJewel marks any object as a target worth protecting.
 const AnnotationCrownJewel = "trustpath.io/crown-jewel"
 
+// PropCoverageGaps lists, on a cluster's vertex, the permissions a live read
+// lacked ("list secrets in 2 namespaces (ci, shop); list roles.rbac.authorization.k8s.io"):
+// conclusions about that cluster may miss what those objects would add.
+const PropCoverageGaps = "coverage-gaps"
+
 // PropAutomountToken is the automountServiceAccountToken setting of a
 // service account vertex, "true" or "false", absent when unset.
 const PropAutomountToken = "automount-token"
@@ -39,8 +44,10 @@ type builder struct {
 // object referenced but absent, a key collision) become diagnostics of s.
 func Build(g *graph.Builder, s *estate.Snapshot, prefix string, groups []*workload.Group) {
 	b := &builder{g: g, s: s, prefix: prefix, groups: groups}
-	b.add(&graph.Vertex{Key: b.key(graph.KindCluster, s.Cluster), Kind: graph.KindCluster,
-		Name: s.Cluster, Loc: b.loc("")})
+	cv := &graph.Vertex{Key: b.key(graph.KindCluster, s.Cluster), Kind: graph.KindCluster,
+		Name: s.Cluster, Loc: b.loc("")}
+	cv.SetProp(PropCoverageGaps, gaps(s.Gaps))
+	b.add(cv)
 	b.nodes()
 	b.namespaces()
 	b.serviceAccounts()
@@ -52,6 +59,9 @@ func Build(g *graph.Builder, s *estate.Snapshot, prefix string, groups []*worklo
 	b.ingresses()
 	b.subjects()
 }
+
+// gaps names the permissions behind a snapshot's gaps, in their order.
+func gaps(gs []estate.Gap) string { return strings.Join(estate.SummarizeGaps(gs), "; ") }
 
 func (b *builder) key(k graph.Kind, parts ...string) graph.Key {
 	return graph.NewKey(b.prefix, k, parts...)
