@@ -28,7 +28,9 @@ func newDemoCommand(streams IOStreams, g *globalOptions) *cobra.Command {
 		Short: "Run trustpath on the bundled demo estate and write the diagram, paths and review",
 		Long: `demo analyses the demo estate built into the binary (two clusters, prod and
 staging; see testdata/demo/README.md) and writes into the output directory:
-graph.dot and graph.svg (the whole estate), paths.json (the top attack paths),
+graph.dot (every step of the estate), graph.svg (its boundary map: one edge
+per pair of namespaces, nodes and identities, readable at a glance),
+paths.json (the top attack paths),
 and the threat-model review as review.md (with review-path-N.svg beside it),
 review.html (one self-contained page) and review.json.`,
 		Example: "  trustpath demo\n  trustpath demo --out-dir /tmp/demo",
@@ -62,8 +64,13 @@ func (o *demoOptions) run(ctx context.Context, s IOStreams, log logger) error {
 	if err := graph.WriteDOT(&dot, res.Graph.All()); err != nil {
 		return err
 	}
-	var svg bytes.Buffer
-	if err := graph.RenderSVG(ctx, dot.Bytes(), &svg); err != nil {
+	// Every step of the estate is a hairball on screen; the picture is the
+	// boundary map, and the review draws the paths step by step.
+	var mapDOT, svg bytes.Buffer
+	if err := graph.WriteDOT(&mapDOT, graph.BoundaryMap(res.Graph.All()).All()); err != nil {
+		return err
+	}
+	if err := graph.RenderSVG(ctx, mapDOT.Bytes(), &svg); err != nil {
 		return err
 	}
 	var paths bytes.Buffer
