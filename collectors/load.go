@@ -50,6 +50,9 @@ func ParseSource(arg, defaultCluster string) Source {
 // Options say what to load and how.
 type Options struct {
 	Sources []Source
+	// Overrides are read after Sources, and an object they hold replaces
+	// the one of the same kind, namespace and name: a proposed fix.
+	Overrides []Source
 	// FS, when set, is where paths are read instead of the OS file system
 	// (the demo embedded in the binary).
 	FS               fs.FS
@@ -101,6 +104,18 @@ func Load(ctx context.Context, o Options) (*Result, error) {
 			snaps[src.Cluster] = s
 		}
 		if err := o.read(ctx, src, s); err != nil {
+			return nil, err
+		}
+	}
+	for _, src := range o.Overrides {
+		s := snaps[src.Cluster]
+		if s == nil {
+			return nil, fmt.Errorf("%s: no source of cluster %s to apply it to", src.Path, src.Cluster)
+		}
+		s.Override = true
+		err := o.read(ctx, src, s)
+		s.Override = false
+		if err != nil {
 			return nil, err
 		}
 	}

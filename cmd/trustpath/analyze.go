@@ -64,7 +64,7 @@ remain. With --fail-on, exit code 1 means findings at or above that severity.`,
 	f.StringArrayVar(&o.From, "from", nil, "start only here (repeatable), e.g. internet or container/shop/web/nginx")
 	f.StringArrayVar(&o.Targets, "target", nil, "also treat this vertex as a crown jewel (repeatable), e.g. secret/shop/db")
 	f.StringVar(&o.FailOn, "fail-on", "", "exit 1 when a finding is at least this severe: low, medium, high, critical")
-	f.StringArrayVar(&o.Assume, "assume", nil, "manifest to add before analysing again, CLUSTER=PATH with several clusters (repeatable)")
+	f.StringArrayVar(&o.Assume, "assume", nil, "manifest to apply before analysing again, CLUSTER=PATH with several clusters (repeatable); its objects replace those of the same name")
 	f.StringArrayVar(&o.AssumeDrop, "assume-drop", nil, "edge to remove before analysing again, FROM->TO (repeatable)")
 	f.IntVar(&o.Top, "top", o.Top, "findings to show in full")
 	f.IntVar(&o.NFixes, "fixes", o.NFixes, "fixes to propose and verify")
@@ -148,7 +148,7 @@ func (o *analyzeOptions) options(g *graph.Graph) (analysis.Options, error) {
 // assumed edges, and compares the findings.
 func (o *analyzeOptions) assume(ctx context.Context, s IOStreams, log logger, before *analysis.Result) (*analysis.Change, error) {
 	in := o.input
-	in.Files = append(slices.Clone(in.Files), o.Assume...)
+	in.overrides = o.Assume
 	quiet := log
 	quiet.quiet = true
 	res, err := in.load(ctx, s, quiet, nil)

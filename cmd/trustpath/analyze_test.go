@@ -148,12 +148,42 @@ func TestRemedyVerifiedByAssume(t *testing.T) {
 	if strings.Contains(stdout, "0 findings closed") || !strings.Contains(stdout, "WITH THE ASSUMPTIONS") {
 		t.Errorf("the snippet closed nothing:\n%s", stdout[strings.Index(stdout, "WITH THE"):])
 	}
-	// After the fix, nothing crosses into shop/api without a policy.
-	after := stdout[:strings.Index(stdout, "WITH THE ASSUMPTIONS")]
-	_ = after
 	for _, line := range strings.Split(stdout[strings.Index(stdout, "WITH THE ASSUMPTIONS"):], "\n") {
 		if strings.HasPrefix(line, "  opened:") {
 			t.Errorf("the fix opened a finding: %s", line)
 		}
+	}
+}
+
+// TestAssumeReplaces: an assumed ClusterRole replaces the one of the same
+// name, so narrowing prometheus' role (no nodes/proxy) closes the findings
+// that went through the kubelet API, and opens none.
+func TestAssumeReplaces(t *testing.T) {
+	t.Parallel()
+	narrow := filepath.Join(t.TempDir(), "prometheus.yaml")
+	if err := os.WriteFile(narrow, []byte(`apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: prometheus}
+rules:
+- apiGroups: [""]
+  resources: [pods, nodes, services, endpoints]
+  verbs: [get, list, watch]
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := run(t, "", append([]string{"analyze", "--assume", "prod=" + narrow}, demoArgs...)...)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	i := strings.Index(stdout, "WITH THE ASSUMPTIONS")
+	if i < 0 {
+		t.Fatalf("no assumptions section:\n%s", stdout)
+	}
+	section := stdout[i:]
+	if strings.Contains(section, " 0 findings closed") || strings.Contains(section, "opened:") {
+		t.Errorf("want findings closed and none opened:\n%s", section)
+	}
+	if !strings.Contains(section, "closed: compromised container: prod:serviceaccount/monitoring/prometheus -> prod:container/payments/processor/processor") {
+		t.Errorf("the kubelet-API step from prometheus' account did not close:\n%s", section)
 	}
 }

@@ -20,7 +20,10 @@ import (
 // with -f, live clusters with the kubeconfig flags, or, with neither, the
 // kubeconfig's current context.
 type inputOptions struct {
-	Files     []string
+	Files []string
+	// overrides are manifests that replace what the sources hold (analyze
+	// --assume); no flag sets them directly.
+	overrides []string
 	Cluster   string
 	Namespace string
 	Strict    bool
@@ -123,6 +126,9 @@ func (o *inputOptions) load(ctx context.Context, s IOStreams, log logger, fsys f
 	opts := collectors.Options{FS: fsys, Stdin: s.In, DefaultNamespace: o.Namespace}
 	for _, f := range o.Files {
 		opts.Sources = append(opts.Sources, collectors.ParseSource(f, o.Cluster))
+	}
+	for _, f := range o.overrides {
+		opts.Overrides = append(opts.Overrides, collectors.ParseSource(f, o.Cluster))
 	}
 	var res *collectors.Result
 	var err error

@@ -61,6 +61,10 @@ type Snapshot struct {
 	// Skipped counts documents of kinds trustpath does not analyse, by
 	// "apiVersion/kind" (CRDs, PodDisruptionBudgets, …).
 	Skipped map[string]int
+	// Override, while set, makes an object that is already held replace
+	// the one read before instead of being reported as a duplicate: how a
+	// proposed fix (--assume) takes the place of what it fixes.
+	Override bool
 	// Diagnostics are the problems met while reading, in the order met.
 	Diagnostics []*Diagnostic
 	// Gaps are the resources a live read was not allowed to list: what the
@@ -68,6 +72,57 @@ type Snapshot struct {
 	// objects are incomplete. Manifests have none, but a snapshot written
 	// by a live read keeps its gaps.
 	Gaps []Gap
+}
+
+// remove drops the object ref names, so an override can take its place.
+func (s *Snapshot) remove(ref Ref) {
+	switch ref.Kind {
+	case "Namespace":
+		s.Namespaces = without(s.Namespaces, ref)
+	case "Node":
+		s.Nodes = without(s.Nodes, ref)
+	case "Pod":
+		s.Pods = without(s.Pods, ref)
+	case "Deployment":
+		s.Deployments = without(s.Deployments, ref)
+	case "StatefulSet":
+		s.StatefulSets = without(s.StatefulSets, ref)
+	case "DaemonSet":
+		s.DaemonSets = without(s.DaemonSets, ref)
+	case "ReplicaSet":
+		s.ReplicaSets = without(s.ReplicaSets, ref)
+	case "ReplicationController":
+		s.ReplicationControllers = without(s.ReplicationControllers, ref)
+	case "Job":
+		s.Jobs = without(s.Jobs, ref)
+	case "CronJob":
+		s.CronJobs = without(s.CronJobs, ref)
+	case "ServiceAccount":
+		s.ServiceAccounts = without(s.ServiceAccounts, ref)
+	case "Secret":
+		s.Secrets = without(s.Secrets, ref)
+	case "ConfigMap":
+		s.ConfigMaps = without(s.ConfigMaps, ref)
+	case "Service":
+		s.Services = without(s.Services, ref)
+	case "Ingress":
+		s.Ingresses = without(s.Ingresses, ref)
+	case "NetworkPolicy":
+		s.NetworkPolicies = without(s.NetworkPolicies, ref)
+	case "Role":
+		s.Roles = without(s.Roles, ref)
+	case "ClusterRole":
+		s.ClusterRoles = without(s.ClusterRoles, ref)
+	case "RoleBinding":
+		s.RoleBindings = without(s.RoleBindings, ref)
+	case "ClusterRoleBinding":
+		s.ClusterRoleBindings = without(s.ClusterRoleBindings, ref)
+	}
+	delete(s.Sources, ref)
+}
+
+func without[T metav1.Object](xs []T, ref Ref) []T {
+	return slices.DeleteFunc(xs, func(x T) bool { return x.GetNamespace() == ref.Namespace && x.GetName() == ref.Name })
 }
 
 // New returns an empty snapshot of the named cluster.
@@ -105,9 +160,12 @@ func (s *Snapshot) Add(obj runtime.Object, src Source, defaultNamespace string) 
 	}
 	ref := Ref{kind, meta.GetNamespace(), meta.GetName()}
 	if first, dup := s.Sources[ref]; dup {
-		s.Report(&Diagnostic{Severity: Warning, Source: src, Object: ref.String(),
-			Err: fmt.Errorf("duplicate %s (first defined at %s); keeping the first", ref, first)})
-		return true
+		if !s.Override {
+			s.Report(&Diagnostic{Severity: Warning, Source: src, Object: ref.String(),
+				Err: fmt.Errorf("duplicate %s (first defined at %s); keeping the first", ref, first)})
+			return true
+		}
+		s.remove(ref)
 	}
 	s.Sources[ref] = src
 	switch o := obj.(type) {
@@ -161,6 +219,15 @@ func (s *Snapshot) Add(obj runtime.Object, src Source, defaultNamespace string) 
 	}
 	return true
 }
+
+// analysed are the kinds a Snapshot holds, as the API spells them.
+var analysed = map[string]bool{"Namespace": true, "Node": true, "Pod": true, "Deployment": true,
+	"StatefulSet": true, "DaemonSet": true, "ReplicaSet": true, "ReplicationController": true, "Job": true,
+	"CronJob": true, "ServiceAccount": true, "Secret": true, "ConfigMap": true, "Service": true, "Ingress": true,
+	"NetworkPolicy": true, "Role": true, "ClusterRole": true, "RoleBinding": true, "ClusterRoleBinding": true}
+
+// Analysed reports whether trustpath reads objects of kind.
+func Analysed(kind string) bool { return analysed[kind] }
 
 // kindOf returns the API kind of the objects Snapshot holds and whether the
 // kind is namespaced; "" for any other type.

@@ -32,10 +32,11 @@ type decoder struct {
 // multi-document YAML.
 func (d *decoder) stream(data []byte, file string) {
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
+	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') && (json.Valid(firstValue(trimmed)) || !yamlStart(data)) {
 		d.jsonStream(data, file)
 		return
 	}
+	// YAML, which includes JSON-looking flow style ({kind: Pod, …}).
 	for _, doc := range splitYAML(data) {
 		src := estate.Source{File: file, Line: doc.start + contentLine(doc.data) - 1, Document: doc.index}
 		if doc.badSeparator > 0 {
@@ -85,6 +86,28 @@ func (d *decoder) jsonStream(data []byte, file string) {
 	}
 }
 
+// firstValue returns the first JSON value of data, or data when it holds
+// none that parses, so a stream is read as JSON only when it starts as JSON.
+func firstValue(data []byte) []byte {
+	var raw json.RawMessage
+	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&raw); err != nil {
+		return data
+	}
+	return raw
+}
+
+// yamlStart reports whether the first document of data parses as YAML: a
+// stream that starts like JSON but is not JSON is YAML's flow style when it
+// does, and broken JSON (reported as such) when it does not.
+func yamlStart(data []byte) bool {
+	docs := splitYAML(data)
+	if len(docs) == 0 {
+		return false
+	}
+	_, err := yaml.YAMLToJSON(docs[0].data)
+	return err == nil
+}
+
 // typeHead is what is read of an object before it is decoded in full.
 type typeHead struct {
 	APIVersion string          `json:"apiVersion"`
@@ -128,14 +151,14 @@ func (d *decoder) object(raw []byte, src estate.Source, def *schema.GroupVersion
 	obj, _, err := deserializer.Decode(raw, &gvk, nil)
 	switch {
 	case runtime.IsNotRegisteredError(err):
-		d.skip(head.APIVersion, head.Kind)
+		d.skip(head.APIVersion, head.Kind, src)
 		return
 	case err != nil:
 		d.fail(src, fmt.Errorf("decoding %s %s: %w", head.APIVersion, head.Kind, err))
 		return
 	}
 	if !d.snap.Add(obj, src, d.namespace) { // Add scrubs Secret values
-		d.skip(head.APIVersion, head.Kind)
+		d.skip(head.APIVersion, head.Kind, src)
 	}
 }
 
@@ -157,8 +180,15 @@ func (d *decoder) fail(src estate.Source, err error) {
 	d.snap.Report(&estate.Diagnostic{Severity: estate.Error, Source: src, Err: err})
 }
 
-func (d *decoder) skip(apiVersion, kind string) {
+func (d *decoder) skip(apiVersion, kind string, src estate.Source) {
 	d.snap.Skipped[apiVersion+"/"+kind]++
+	if estate.Analysed(kind) {
+		// A kind trustpath reads, in an API version it does not (such as
+		// extensions/v1beta1 Ingress or apps/v1beta2 Deployment, no longer
+		// served): losing it silently would lose its paths.
+		d.snap.Report(&estate.Diagnostic{Severity: estate.Warning, Source: src,
+			Err: fmt.Errorf("%s %s is in an API version trustpath does not read (current Kubernetes does not serve it either); skipped it: convert it to the current version", apiVersion, kind)})
+	}
 }
 
 var yamlLine = regexp.MustCompile(`yaml: line (\d+): `)

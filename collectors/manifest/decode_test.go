@@ -1169,3 +1169,26 @@ func mountsInjectedToken(p *corev1.Pod) bool {
 	}
 	return false
 }
+
+// TestReadFlowStyleAndOldVersions: YAML in flow style starts like JSON and
+// is still read, as apimachinery reads it; a kind trustpath analyses in an
+// API version no longer served is skipped with a warning, not silently.
+func TestReadFlowStyleAndOldVersions(t *testing.T) {
+	t.Parallel()
+	in := "{apiVersion: v1, kind: ServiceAccount, metadata: {name: flow}}\n---\n" +
+		"apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: old}\n"
+	s := estate.New("c")
+	if err := manifest.Read(t.Context(), strings.NewReader(in), "in.yaml", s, manifest.Options{DefaultNamespace: "default"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.Sources[estate.Ref{Kind: "ServiceAccount", Namespace: "default", Name: "flow"}]; !ok {
+		t.Errorf("the flow-style ServiceAccount was not read; diagnostics: %v", s.Diagnostics)
+	}
+	if len(s.Diagnostics) != 1 || s.Diagnostics[0].Severity != estate.Warning ||
+		!strings.Contains(s.Diagnostics[0].Error(), "extensions/v1beta1 Ingress") || s.Diagnostics[0].Source.Line != 3 {
+		t.Errorf("diagnostics = %v, want one warning about extensions/v1beta1 Ingress at line 3", s.Diagnostics)
+	}
+	if s.Skipped["extensions/v1beta1/Ingress"] != 1 {
+		t.Errorf("skipped = %v", s.Skipped)
+	}
+}
