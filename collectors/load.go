@@ -58,6 +58,10 @@ type Options struct {
 	FS               fs.FS
 	Stdin            io.Reader
 	DefaultNamespace string
+	// DefaultPSA is the Pod Security level of namespaces without an enforce
+	// label: "privileged" (the Kubernetes default) unless the cluster's
+	// admission configuration says otherwise.
+	DefaultPSA string
 }
 
 // ErrEmptyInput is returned when the sources hold no Kubernetes object.
@@ -128,13 +132,30 @@ func Load(ctx context.Context, o Options) (*Result, error) {
 	if total == 0 {
 		return res, fmt.Errorf("%w (%s)", ErrEmptyInput, describe(o.Sources))
 	}
-	res.Graph, res.Clusters = Build(res.Snapshots)
+	res.Graph, res.Clusters = Build(res.Snapshots, WithDefaultPSA(o.DefaultPSA))
 	return res, nil
+}
+
+// BuildOption tunes Build.
+type BuildOption func(*buildOptions)
+
+type buildOptions struct {
+	defaultPSA string
+}
+
+// WithDefaultPSA sets the Pod Security level of namespaces without an
+// enforce label ("" keeps the Kubernetes default, privileged).
+func WithDefaultPSA(level string) BuildOption {
+	return func(o *buildOptions) { o.defaultPSA = level }
 }
 
 // Build makes the graph of snapshots: keys carry cluster prefixes when there
 // is more than one. Every builder runs on one shared grouping of pods.
-func Build(snaps []*estate.Snapshot) (*graph.Graph, []*Cluster) {
+func Build(snaps []*estate.Snapshot, opts ...BuildOption) (*graph.Graph, []*Cluster) {
+	var bo buildOptions
+	for _, o := range opts {
+		o(&bo)
+	}
 	b := graph.NewBuilder()
 	if err := b.AddVertex(&graph.Vertex{Key: graph.Internet, Kind: graph.KindInternet, Name: "internet"}); err != nil {
 		panic(err) // the builder is new: it cannot hold the key yet
@@ -150,8 +171,8 @@ func Build(snaps []*estate.Snapshot) (*graph.Graph, []*Cluster) {
 		c.RBAC = rbac.New(s)
 		topology.Build(b, s, c.Prefix, c.Groups)
 		network.Build(b, s, c.Prefix, c.Groups, c.Network)
-		nodes := escape.Build(b, s, c.Prefix, c.Groups)
-		privilege.Build(b, s, c.Prefix, c.Groups, c.RBAC, privilege.Options{Nodes: nodes})
+		nodes := escape.Build(b, s, c.Prefix, c.Groups, bo.defaultPSA)
+		privilege.Build(b, s, c.Prefix, c.Groups, c.RBAC, privilege.Options{Nodes: nodes, DefaultPSA: bo.defaultPSA})
 		clusters = append(clusters, c)
 	}
 	var joined []crosscluster.Cluster

@@ -23,11 +23,12 @@ type inputOptions struct {
 	Files []string
 	// overrides are manifests that replace what the sources hold (analyze
 	// --assume); no flag sets them directly.
-	overrides []string
-	Cluster   string
-	Namespace string
-	Strict    bool
-	live      liveOptions
+	overrides  []string
+	Cluster    string
+	Namespace  string
+	DefaultPSA string
+	Strict     bool
+	live       liveOptions
 }
 
 func (o *inputOptions) addFlags(f *pflag.FlagSet) {
@@ -35,6 +36,7 @@ func (o *inputOptions) addFlags(f *pflag.FlagSet) {
 		"manifest file or directory, - for stdin, or CLUSTER=PATH to name its cluster (repeatable), e.g. -f prod=deploy/prod; default: the live cluster")
 	f.StringVar(&o.Cluster, "cluster", collectors.DefaultCluster, "cluster name for sources that name none, e.g. prod")
 	f.StringVarP(&o.Namespace, "namespace", "n", "default", "namespace for objects that name none")
+	f.StringVar(&o.DefaultPSA, "default-psa", "privileged", "Pod Security level of namespaces without an enforce label, as the cluster's admission configuration sets it: privileged, baseline or restricted")
 	f.BoolVar(&o.Strict, "strict", false, "fail on any warning in the input (malformed documents, duplicates, dangling references, coverage gaps)")
 	o.live.addFlags(f)
 }
@@ -109,6 +111,11 @@ func (o *inputOptions) validate() error {
 	if err := o.live.validate(); err != nil {
 		return err
 	}
+	switch o.DefaultPSA {
+	case "", "privileged", "baseline", "restricted":
+	default:
+		return withHint(fmt.Errorf("unknown --default-psa %q", o.DefaultPSA), "use privileged, baseline or restricted")
+	}
 	if len(o.Files) == 0 && !o.live.kubeconfig().Available() {
 		return withHint(errors.New("no input: no -f given, and no kubeconfig or in-cluster service account to read a live cluster from"),
 			noInputHint)
@@ -123,7 +130,7 @@ func (o *inputOptions) isLive() bool { return o.live.asked() || len(o.Files) == 
 // load reads the estate and reports diagnostics on stderr. fsys, when not
 // nil, replaces the OS file system (the embedded demo).
 func (o *inputOptions) load(ctx context.Context, s IOStreams, log logger, fsys fs.FS) (*collectors.Result, error) {
-	opts := collectors.Options{FS: fsys, Stdin: s.In, DefaultNamespace: o.Namespace}
+	opts := collectors.Options{FS: fsys, Stdin: s.In, DefaultNamespace: o.Namespace, DefaultPSA: o.DefaultPSA}
 	for _, f := range o.Files {
 		opts.Sources = append(opts.Sources, collectors.ParseSource(f, o.Cluster))
 	}

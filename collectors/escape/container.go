@@ -237,7 +237,11 @@ func (b *builder) escapeEdge(pg *workload.Group, p *posture, st step) graph.Edge
 		notes = append(notes, fmt.Sprintf("runs as non-root (%s): the step needs root in the container first", p.rootWhy))
 	}
 	ns := pg.Namespace()
-	switch level := b.psa[ns]; level {
+	level := b.psa[ns]
+	if level == "" {
+		level = b.defaultPSA
+	}
+	switch level {
 	case "baseline", "restricted":
 		e.Present = append(e.Present, fmt.Sprintf("Pod Security %s on namespace %s", level, ns))
 		if pg.Pods == 0 {

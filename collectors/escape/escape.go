@@ -22,6 +22,9 @@ type builder struct {
 	prefix string
 	groups []*workload.Group
 	psa    map[string]string // namespace → enforced Pod Security level
+	// defaultPSA is the level of namespaces without a label ("" or
+	// "privileged": the Kubernetes default).
+	defaultPSA string
 	// accounts are the ServiceAccount objects by namespace and name.
 	accounts map[[2]string]*corev1.ServiceAccount
 	nodes    []string // every node of the cluster, sorted: see addNodes
@@ -36,9 +39,9 @@ type builder struct {
 // on it. The topology builder must have added the nodes, pod groups,
 // containers, service accounts and secrets first. It returns the keys of the
 // cluster's node vertices, implicit ones and the placeholder included.
-func Build(g *graph.Builder, s *estate.Snapshot, prefix string, groups []*workload.Group) []graph.Key {
+func Build(g *graph.Builder, s *estate.Snapshot, prefix string, groups []*workload.Group, defaultPSA string) []graph.Key {
 	b := &builder{g: g, s: s, prefix: prefix, groups: groups,
-		psa: map[string]string{}, accounts: map[[2]string]*corev1.ServiceAccount{}}
+		psa: map[string]string{}, defaultPSA: defaultPSA, accounts: map[[2]string]*corev1.ServiceAccount{}}
 	for _, ns := range s.Namespaces {
 		b.psa[ns.Name] = ns.Labels[LabelEnforce]
 	}

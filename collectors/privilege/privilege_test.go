@@ -169,3 +169,19 @@ func TestDemoPrivilege(t *testing.T) {
 		t.Errorf("alice (view in payments) has an attack step: %s -[%s]-> %s", e.F.Key, e.Technique, e.T.Key)
 	}
 }
+
+// TestDefaultPSA: when the cluster's admission configuration makes
+// baseline the default, an unlabelled namespace admits no privileged pod.
+func TestDefaultPSA(t *testing.T) {
+	t.Parallel()
+	res, err := collectors.Load(t.Context(), collectors.Options{DefaultNamespace: "default", DefaultPSA: "baseline",
+		Sources: []collectors.Source{{Cluster: "test", Path: filepath.Join("..", "..", "testdata", "privilege")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range res.Graph.EdgesFrom(res.Graph.Lookup("user/deployer")) {
+		if e.Technique == graph.TechPrivilegedPod {
+			t.Errorf("with baseline by default, the deployer still creates a privileged pod: %s -> %s", e.F.Key, e.T.Key)
+		}
+	}
+}
