@@ -17,11 +17,20 @@ type Finding struct {
 	Target   Target
 	Severity Severity
 	Score    int // impact × ease
+
+	id string // ID, computed once: findings are sorted and matched by it
 }
 
 // ID names a finding stably: the actor, the crossing's ends and the target.
 // Several techniques across one crossing make one finding, the cheapest.
 func (f Finding) ID() string {
+	if f.id != "" {
+		return f.id
+	}
+	return f.makeID()
+}
+
+func (f Finding) makeID() string {
 	step := f.Path.Steps[f.Crossing.Step]
 	return f.Actor.String() + ": " + string(f.Crossing.From.Key) + " -> " + string(step.T.Key) +
 		" => " + string(f.Target.Vertex.Key)
@@ -151,7 +160,8 @@ func Analyze(g *graph.Graph, o Options) *Result {
 				}
 				f.Actor, f.Target = kind, target
 				f.Severity, f.Score = severityOf(target.Impact, f.Path.Cost)
-				id := f.ID()
+				f.id = f.makeID()
+				id := f.id
 				if i, dup := seen[id]; !dup {
 					seen[id] = len(res.Findings)
 					res.Findings = append(res.Findings, f)

@@ -1,7 +1,9 @@
 package privilege
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/trustpath/trustpath/collectors/estate"
 	"github.com/trustpath/trustpath/collectors/rbac"
@@ -102,6 +104,7 @@ func (b *builder) identity(id identity) {
 	for _, ns := range b.namespaces {
 		b.namespaced(id, sc, ns)
 	}
+	b.flushNodes(id)
 	b.clusterWide(id, sc)
 }
 
@@ -236,32 +239,80 @@ func (b *builder) clusterWide(id identity, sc map[string]*caps) {
 	}
 }
 
-// privilegedPod adds the step to every node when the namespace's Pod
-// Security level admits a privileged pod; the label (or its absence) is
-// evidence and the missing control.
+// privilegedPod notes that the identity may create privileged pods (or
+// DaemonSets) in ns, when the namespace's Pod Security level admits them;
+// flushNodes turns the notes into one step per node, once per identity,
+// however many namespaces admit them.
 func (b *builder) privilegedPod(id identity, ns string, h *holding, tech graph.Technique) {
 	level := b.psa[ns]
-	detail := "pod-security.kubernetes.io/enforce: " + level
 	if level == "" {
 		level = b.opts.DefaultPSA
-		detail = "no pod-security.kubernetes.io/enforce label (cluster default: " + level + ")"
 	}
 	if level != "privileged" {
 		return
 	}
-	ev := graph.Evidence{Object: b.key(graph.KindNamespace, ns), Detail: detail}
-	for _, n := range b.opts.Nodes {
-		if b.g.Vertex(n) == nil {
+	p := b.pending[tech]
+	if p == nil {
+		p = &pendingNodes{}
+		b.pending[tech] = p
+	}
+	p.namespaces = append(p.namespaces, ns)
+	for _, gr := range h.grants {
+		if !slices.ContainsFunc(p.grants, func(x rbac.Grant) bool { return sameGrant(x, gr) }) {
+			p.grants = append(p.grants, gr)
+		}
+	}
+}
+
+// pendingNodes collects, for one identity and technique, the namespaces
+// where it may create privileged pods and the grants that let it.
+type pendingNodes struct {
+	namespaces []string
+	grants     []rbac.Grant
+}
+
+// flushNodes adds the identity's steps to every node. The binding is the
+// control that stops them; a namespace's Pod Security label is one only
+// when that namespace is the only one admitting privileged pods.
+func (b *builder) flushNodes(id identity) {
+	for _, tech := range []graph.Technique{graph.TechPrivilegedPod, graph.TechDaemonSet} {
+		p := b.pending[tech]
+		if p == nil {
 			continue
 		}
-		e := graph.Edge{Technique: tech, Evidence: []graph.Evidence{ev},
-			Missing: []string{"Pod Security Admission enforce: baseline on namespace " + ns}}
-		for _, gr := range h.grants {
+		var e graph.Edge
+		e.Technique = tech
+		for _, gr := range p.grants {
 			e.Evidence = append(e.Evidence, b.grantEvidence(gr))
 			e.Missing = append(e.Missing, tooMuch(gr))
 		}
-		b.edge(id.key, n, e)
+		shown := p.namespaces[:min(3, len(p.namespaces))]
+		for _, ns := range shown {
+			detail := "pod-security.kubernetes.io/enforce: " + b.psa[ns]
+			if b.psa[ns] == "" {
+				detail = "no pod-security.kubernetes.io/enforce label (cluster default: " + b.opts.DefaultPSA + ")"
+			}
+			e.Evidence = append(e.Evidence, graph.Evidence{Object: b.key(graph.KindNamespace, ns), Detail: detail})
+		}
+		if len(p.namespaces) == 1 {
+			e.Missing = append(e.Missing, "Pod Security Admission enforce: baseline on namespace "+p.namespaces[0])
+		} else {
+			e.Note = fmt.Sprintf("%d namespaces admit privileged pods: %s", len(p.namespaces), strings.Join(shown, ", "))
+			if len(p.namespaces) > len(shown) {
+				e.Note += fmt.Sprintf(" and %d more", len(p.namespaces)-len(shown))
+			}
+		}
+		for _, n := range b.opts.Nodes {
+			if b.g.Vertex(n) != nil {
+				b.edge(id.key, n, e)
+			}
+		}
 	}
+	clear(b.pending)
+}
+
+func sameGrant(a, b rbac.Grant) bool {
+	return a.Binding == b.Binding && a.RuleFrom == b.RuleFrom && a.RuleIndex == b.RuleIndex
 }
 
 // toContainers adds a step to the containers of the namespace's pod groups

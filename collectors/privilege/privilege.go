@@ -39,6 +39,13 @@ type builder struct {
 	groups     map[string][]*workload.Group
 	allGroups  []*workload.Group
 	psa        map[string]string // enforce level by namespace
+	pending    map[graph.Technique]*pendingNodes
+	evidence   map[evidenceKey]graph.Evidence // grantEvidence, formatted once per rule
+}
+
+type evidenceKey struct {
+	binding, rule estate.Ref
+	index         int
 }
 
 // Build adds the edges the cluster's RBAC grants to g. Topology must have
@@ -49,7 +56,8 @@ func Build(g *graph.Builder, s *estate.Snapshot, prefix string, groups []*worklo
 	}
 	b := &builder{g: g, s: s, az: az, prefix: prefix, opts: opts,
 		secrets: map[string][]*corev1.Secret{}, accounts: map[string][]string{},
-		groups: map[string][]*workload.Group{}, allGroups: groups, psa: map[string]string{}}
+		groups: map[string][]*workload.Group{}, allGroups: groups, psa: map[string]string{},
+		pending: map[graph.Technique]*pendingNodes{}, evidence: map[evidenceKey]graph.Evidence{}}
 	b.index()
 	b.tokenSecrets()
 	for _, id := range b.identities() {
@@ -151,11 +159,17 @@ func (b *builder) edge(from, to graph.Key, e graph.Edge) {
 
 // grantEvidence names the binding, role and rule behind an edge.
 func (b *builder) grantEvidence(gr rbac.Grant) graph.Evidence {
+	k := evidenceKey{gr.Binding, gr.RuleFrom, gr.RuleIndex}
+	if ev, ok := b.evidence[k]; ok {
+		return ev
+	}
 	detail := fmt.Sprintf("%s rules[%d]: %s", refName(gr.RuleFrom), gr.RuleIndex, rbac.FormatRule(gr.Rule))
 	if gr.Default {
 		detail += " (Kubernetes default)"
 	}
-	return graph.Evidence{Object: b.refKey(gr.Binding), Detail: detail}
+	ev := graph.Evidence{Object: b.refKey(gr.Binding), Detail: detail}
+	b.evidence[k] = ev
+	return ev
 }
 
 // refKey is the key an RBAC object is named by in evidence:
