@@ -62,6 +62,9 @@ var kindStyle = map[Kind]vertexStyle{
 	KindNamespaceAdmin: {"octagon", "#fde0dd"},
 	KindPodNetwork:     {"circle", "#f0f0f0"},
 	KindSchedulable:    {"circle", "#f0f0f0"},
+	KindAnyNode:        {"circle", "#f0f0f0"},
+	KindPodCreation:    {"octagon", "#fde0dd"},
+	KindPodControl:     {"octagon", "#fde0dd"},
 }
 
 var workloadStyle = vertexStyle{"component", "#c6dbef"}
@@ -101,6 +104,8 @@ func (v *Vertex) label() string {
 		return "any pod\n(open egress)"
 	case v.Kind == KindSchedulable:
 		return "any node\nmay run"
+	case v.Kind == KindAnyNode:
+		return "a node of\nthe attacker's choice"
 	case v.Kind.IsWorkload():
 		if r := v.Prop(PropReplicas); r != "" {
 			return "pods ×" + r

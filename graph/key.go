@@ -101,7 +101,7 @@ func KnownKinds() []string {
 		KindNamespace, KindDeployment, KindStatefulSet, KindDaemonSet, KindReplicaSet,
 		KindReplicationController, KindJob, KindCronJob, KindPod, KindContainer,
 		KindServiceAccount, KindSecret, KindService, KindIngress, KindClusterAdmin,
-		KindNamespaceAdmin, KindPodNetwork, KindSchedulable} {
+		KindNamespaceAdmin, KindPodNetwork, KindSchedulable, KindAnyNode, KindPodCreation, KindPodControl} {
 		kinds = append(kinds, string(k))
 	}
 	slices.Sort(kinds)

@@ -41,6 +41,20 @@ const (
 	// groups). Pod groups pinned to a node have direct edges from it.
 	KindSchedulable Kind = "schedulable"
 
+	// AnyNode is a cluster's nodes seen as one transit vertex: "whichever
+	// node the attacker picks" for a pod it creates (nodeName is a field of
+	// the pod). It has one edge to every node.
+	KindAnyNode Kind = "any-node"
+
+	// PodCreation and PodControl are what holding a right in one namespace
+	// gives, as one vertex per namespace: create pods there (run as any of
+	// its accounts, mount any of its Secrets, and, where Pod Security admits
+	// it, a privileged pod on any node), and run code in its pods (exec,
+	// attach, patching workloads). Identities have one edge to them instead
+	// of one per object.
+	KindPodCreation Kind = "create-pods"
+	KindPodControl  Kind = "control-pods"
+
 	// Privilege targets: what an identity becomes when it holds these rights.
 	KindClusterAdmin   Kind = "cluster-admin"
 	KindNamespaceAdmin Kind = "namespace-admin"
@@ -67,7 +81,9 @@ func (k Kind) IsWorkload() bool {
 // IsTransit reports whether vertices of kind k stand for a set of others
 // rather than a thing of their own (the pod network hub, what any node may
 // run).
-func (k Kind) IsTransit() bool { return k == KindPodNetwork || k == KindSchedulable }
+func (k Kind) IsTransit() bool {
+	return k == KindPodNetwork || k == KindSchedulable || k == KindAnyNode
+}
 
 // IsActor reports whether vertices of kind k are threat actors by nature.
 func (k Kind) IsActor() bool {
@@ -78,7 +94,8 @@ func (k Kind) IsActor() bool {
 func (k Kind) namespaced() bool {
 	switch k {
 	case KindInternet, KindUser, KindGroup, KindCluster, KindNode, KindNamespace,
-		KindClusterAdmin, KindNamespaceAdmin, KindPodNetwork, KindSchedulable:
+		KindClusterAdmin, KindNamespaceAdmin, KindPodNetwork, KindSchedulable, KindAnyNode,
+		KindPodCreation, KindPodControl:
 		return false
 	}
 	return true
@@ -87,7 +104,7 @@ func (k Kind) namespaced() bool {
 // segments is the number of name segments after the kind in a key of kind k.
 func (k Kind) segments() int {
 	switch k {
-	case KindInternet, KindClusterAdmin, KindPodNetwork, KindSchedulable:
+	case KindInternet, KindClusterAdmin, KindPodNetwork, KindSchedulable, KindAnyNode:
 		return 0
 	case KindContainer:
 		return 3 // namespace, workload, container
@@ -102,7 +119,8 @@ func knownKind(k Kind) bool {
 	switch k {
 	case KindInternet, KindUser, KindGroup, KindCluster, KindNode, KindNamespace,
 		KindContainer, KindServiceAccount, KindSecret, KindService, KindIngress,
-		KindClusterAdmin, KindNamespaceAdmin, KindPodNetwork, KindSchedulable:
+		KindClusterAdmin, KindNamespaceAdmin, KindPodNetwork, KindSchedulable, KindAnyNode,
+		KindPodCreation, KindPodControl:
 		return true
 	}
 	return k.IsWorkload()

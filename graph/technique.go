@@ -126,6 +126,18 @@ const (
 	TechForeignCredential Technique = "use stored credentials of another cluster"
 )
 
+// Steps out of the per-namespace privilege vertices and the node hub: the
+// choice an attacker who holds the right makes. They cost half a step, so
+// a path through a hub costs about what the direct step did.
+const (
+	// create pods in a namespace (the step into create-pods/NS).
+	TechCreatePods Technique = "create pods"
+	// control-pods/NS to one of its containers.
+	TechRunInPod Technique = "run code in pod"
+	// any-node to one node: a pod's nodeName picks it.
+	TechPickNode Technique = "schedule onto node"
+)
+
 // techniqueInfo is what the analysis knows of a technique.
 type techniqueInfo struct {
 	cost        float64 // attacker effort; lower is easier
@@ -168,6 +180,9 @@ var techniques = map[Technique]techniqueInfo{
 	TechWebhook:         {cost: 2, persistence: true},
 	// Reading the Secret is the work; using a kubeconfig is one command.
 	TechForeignCredential: {cost: 1},
+	TechCreatePods:        {cost: 1.5},
+	TechRunInPod:          {cost: 0.5},
+	TechPickNode:          {cost: 0.5},
 
 	// Escapes. Cost 1: one scripted step needing nothing but the primitive.
 	// privileged: mount the host disk, or a cgroup v1 release_agent; every

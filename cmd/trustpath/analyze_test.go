@@ -183,7 +183,7 @@ rules:
 	if strings.Contains(section, " 0 findings closed") || strings.Contains(section, "opened:") {
 		t.Errorf("want findings closed and none opened:\n%s", section)
 	}
-	if !strings.Contains(section, "closed: compromised container: prod:serviceaccount/monitoring/prometheus -> prod:container/payments/processor/processor") {
+	if !strings.Contains(section, "closed: compromised container: prod:serviceaccount/monitoring/prometheus -> prod:control-pods/payments") {
 		t.Errorf("the kubelet-API step from prometheus' account did not close:\n%s", section)
 	}
 }

@@ -1,9 +1,7 @@
 package privilege
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/trustpath/trustpath/collectors/estate"
 	"github.com/trustpath/trustpath/collectors/rbac"
@@ -101,11 +99,41 @@ func (b *builder) identity(id identity) {
 		b.step(id.key, b.clusterAdmin(), graph.TechAdmin, h[capWildcard], "every permission")
 		return
 	}
-	for _, ns := range b.namespaces {
+	// Most identities hold namespaced rights in a few namespaces and
+	// cluster-wide only the defaults every user has (discovery, self-review):
+	// visit every namespace only for a cluster-wide namespaced right.
+	namespaces := b.namespaces
+	if !namespacedAnywhere(sc[""]) {
+		namespaces = nil
+		for ns := range sc {
+			if ns != "" {
+				namespaces = append(namespaces, ns)
+			}
+		}
+		slices.Sort(namespaces)
+	}
+	for _, ns := range namespaces {
 		b.namespaced(id, sc, ns)
 	}
-	b.flushNodes(id)
 	b.clusterWide(id, sc)
+}
+
+// clusterOnly are the capabilities only cluster-scoped resources give.
+var clusterOnly = []capability{capKubeletProxy, capImpersonateUsers, capImpersonateGroups,
+	capBindClusterRoles, capCSRCreate, capCSRApprove, capSignerApprove, capWebhook}
+
+// namespacedAnywhere reports whether cluster-wide grants hold a capability
+// that acts in namespaces.
+func namespacedAnywhere(c *caps) bool {
+	if c == nil {
+		return false
+	}
+	for cp, h := range c {
+		if h.held() && !slices.Contains(clusterOnly, capability(cp)) {
+			return true
+		}
+	}
+	return false
 }
 
 // step is an edge with its grants as evidence and missing control.
@@ -140,27 +168,19 @@ func (b *builder) namespaced(id identity, sc map[string]*caps, ns string) {
 		}
 	}
 	if h := in(sc, ns, capCreatePods); h.held() {
-		for _, sa := range b.accounts[ns] {
-			b.step(id.key, b.key(graph.KindServiceAccount, ns, sa), graph.TechRunAsAccount, h, "create pods")
-		}
-		for _, sec := range b.secrets[ns] {
-			b.step(id.key, b.key(graph.KindSecret, ns, sec.Name), graph.TechMountInNewPod, h, "create pods")
-		}
-		b.privilegedPod(id, ns, h, graph.TechPrivilegedPod)
+		b.step(id.key, b.podCreation(ns), graph.TechCreatePods, h, "create pods")
 	}
 	if h := in(sc, ns, capCreateCronJobs); h.held() {
-		for _, sa := range b.accounts[ns] {
-			b.step(id.key, b.key(graph.KindServiceAccount, ns, sa), graph.TechCronJob, h, "create cronjobs")
-		}
+		b.step(id.key, b.podCreation(ns), graph.TechCronJob, h, "create cronjobs")
 	}
 	if h := in(sc, ns, capCreateDaemonSets); h.held() {
-		b.privilegedPod(id, ns, h, graph.TechDaemonSet)
+		b.step(id.key, b.podCreation(ns), graph.TechDaemonSet, h, "create daemonsets")
 	}
 	if h := in(sc, ns, capModifyPods); h.held() {
-		b.toContainers(id.key, ns, h, graph.TechModifyWorkload, "patch workloads")
+		b.toPods(id.key, ns, h, graph.TechModifyWorkload)
 	}
 	if h := in(sc, ns, capExec); h.held() {
-		b.toContainers(id.key, ns, h, graph.TechExec, "exec into pods")
+		b.toPods(id.key, ns, h, graph.TechExec)
 	}
 	if h := in(sc, ns, capPortForward); h.held() {
 		for _, g := range b.groups[ns] {
@@ -204,8 +224,8 @@ func (b *builder) clusterWide(id identity, sc map[string]*caps) {
 		return
 	}
 	if h := c[capKubeletProxy]; h.held() {
-		for _, g := range b.allGroups {
-			b.toGroupContainers(id.key, g, h, graph.TechKubeletProxy, "nodes/proxy")
+		for _, ns := range b.namespaces {
+			b.step(id.key, b.podControl(ns), graph.TechKubeletProxy, h, "nodes/proxy")
 		}
 	}
 	if h := c[capImpersonateUsers]; h.held() {
@@ -239,96 +259,21 @@ func (b *builder) clusterWide(id identity, sc map[string]*caps) {
 	}
 }
 
-// privilegedPod notes that the identity may create privileged pods (or
-// DaemonSets) in ns, when the namespace's Pod Security level admits them;
-// flushNodes turns the notes into one step per node, once per identity,
-// however many namespaces admit them.
-func (b *builder) privilegedPod(id identity, ns string, h *holding, tech graph.Technique) {
-	level := b.psa[ns]
-	if level == "" {
-		level = b.opts.DefaultPSA
-	}
-	if level != "privileged" {
+// toPods adds the step to the namespace's pod-control vertex when the
+// holding covers every pod, or to the containers of the pod groups it
+// names (by the group's or a bare pod's name).
+func (b *builder) toPods(from graph.Key, ns string, h *holding, tech graph.Technique) {
+	if h.all {
+		b.step(from, b.podControl(ns), tech, h, string(tech))
 		return
 	}
-	p := b.pending[tech]
-	if p == nil {
-		p = &pendingNodes{}
-		b.pending[tech] = p
-	}
-	p.namespaces = append(p.namespaces, ns)
-	for _, gr := range h.grants {
-		if !slices.ContainsFunc(p.grants, func(x rbac.Grant) bool { return sameGrant(x, gr) }) {
-			p.grants = append(p.grants, gr)
-		}
-	}
-}
-
-// pendingNodes collects, for one identity and technique, the namespaces
-// where it may create privileged pods and the grants that let it.
-type pendingNodes struct {
-	namespaces []string
-	grants     []rbac.Grant
-}
-
-// flushNodes adds the identity's steps to every node. The binding is the
-// control that stops them; a namespace's Pod Security label is one only
-// when that namespace is the only one admitting privileged pods.
-func (b *builder) flushNodes(id identity) {
-	for _, tech := range []graph.Technique{graph.TechPrivilegedPod, graph.TechDaemonSet} {
-		p := b.pending[tech]
-		if p == nil {
-			continue
-		}
-		var e graph.Edge
-		e.Technique = tech
-		for _, gr := range p.grants {
-			e.Evidence = append(e.Evidence, b.grantEvidence(gr))
-			e.Missing = append(e.Missing, tooMuch(gr))
-		}
-		shown := p.namespaces[:min(3, len(p.namespaces))]
-		for _, ns := range shown {
-			detail := "pod-security.kubernetes.io/enforce: " + b.psa[ns]
-			if b.psa[ns] == "" {
-				detail = "no pod-security.kubernetes.io/enforce label (cluster default: " + b.opts.DefaultPSA + ")"
-			}
-			e.Evidence = append(e.Evidence, graph.Evidence{Object: b.key(graph.KindNamespace, ns), Detail: detail})
-		}
-		if len(p.namespaces) == 1 {
-			e.Missing = append(e.Missing, "Pod Security Admission enforce: baseline on namespace "+p.namespaces[0])
-		} else {
-			e.Note = fmt.Sprintf("%d namespaces admit privileged pods: %s", len(p.namespaces), strings.Join(shown, ", "))
-			if len(p.namespaces) > len(shown) {
-				e.Note += fmt.Sprintf(" and %d more", len(p.namespaces)-len(shown))
-			}
-		}
-		for _, n := range b.opts.Nodes {
-			if b.g.Vertex(n) != nil {
-				b.edge(id.key, n, e)
-			}
-		}
-	}
-	clear(b.pending)
-}
-
-func sameGrant(a, b rbac.Grant) bool {
-	return a.Binding == b.Binding && a.RuleFrom == b.RuleFrom && a.RuleIndex == b.RuleIndex
-}
-
-// toContainers adds a step to the containers of the namespace's pod groups
-// the holding covers (by the group's or a pod's name).
-func (b *builder) toContainers(from graph.Key, ns string, h *holding, tech graph.Technique, what string) {
 	for _, g := range b.groups[ns] {
-		if h.all || podNamed(g, h.names) || slices.Contains(h.names, g.Meta.Name) {
-			b.toGroupContainers(from, g, h, tech, what)
+		if podNamed(g, h.names) || slices.Contains(h.names, g.Meta.Name) {
+			spec := &g.Template.Spec
+			for _, c := range slices.Concat(spec.InitContainers, spec.Containers) {
+				b.step(from, b.key(graph.KindContainer, ns, g.Meta.Name, c.Name), tech, h, string(tech))
+			}
 		}
-	}
-}
-
-func (b *builder) toGroupContainers(from graph.Key, g *workload.Group, h *holding, tech graph.Technique, what string) {
-	spec := &g.Template.Spec
-	for _, c := range slices.Concat(spec.InitContainers, spec.Containers) {
-		b.step(from, b.key(graph.KindContainer, g.Namespace(), g.Meta.Name, c.Name), tech, h, what)
 	}
 }
 
@@ -375,8 +320,8 @@ func (b *builder) usersAndGroups(kind graph.Kind) []string {
 }
 
 // clusterAdmin returns the cluster's cluster-admin vertex, added on first
-// use with what it reaches: every namespace's admin, and every node
-// through a privileged pod (it can relabel any namespace's Pod Security).
+// use with what it reaches: every namespace's admin, and any node through a
+// privileged pod (it can relabel any namespace's Pod Security).
 func (b *builder) clusterAdmin() graph.Key {
 	k := b.key(graph.KindClusterAdmin)
 	if b.g.Vertex(k) != nil {
@@ -388,10 +333,8 @@ func (b *builder) clusterAdmin() graph.Key {
 	for _, ns := range b.namespaces {
 		b.edge(k, b.namespaceAdmin(ns), graph.Edge{Technique: graph.TechAdmin, Evidence: ev})
 	}
-	for _, n := range b.opts.Nodes {
-		if b.g.Vertex(n) != nil {
-			b.edge(k, n, graph.Edge{Technique: graph.TechPrivilegedPod, Evidence: ev})
-		}
+	if n := b.anyNode(); n != "" {
+		b.edge(k, n, graph.Edge{Technique: graph.TechPrivilegedPod, Evidence: ev})
 	}
 	return k
 }
@@ -406,17 +349,84 @@ func (b *builder) namespaceAdmin(ns string) graph.Key {
 	b.vertex(&graph.Vertex{Key: k, Kind: graph.KindNamespaceAdmin, Name: ns,
 		Loc: graph.Location{Cluster: b.s.Cluster, Namespace: ns}})
 	ev := []graph.Evidence{{Object: k, Detail: "an admin of namespace " + ns + " may do all of these"}}
-	for _, sa := range b.accounts[ns] {
-		b.edge(k, b.key(graph.KindServiceAccount, ns, sa), graph.Edge{Technique: graph.TechRunAsAccount, Evidence: ev})
-	}
+	b.edge(k, b.podCreation(ns), graph.Edge{Technique: graph.TechCreatePods, Evidence: ev})
+	b.edge(k, b.podControl(ns), graph.Edge{Technique: graph.TechExec, Evidence: ev})
 	for _, sec := range b.secrets[ns] {
 		b.edge(k, b.key(graph.KindSecret, ns, sec.Name), graph.Edge{Technique: graph.TechReadSecret, Evidence: ev})
 	}
+	return k
+}
+
+// podCreation returns the vertex of creating pods in a namespace, added on
+// first use with what that gives: running as any of its service accounts,
+// mounting any of its Secrets, and any node through a privileged pod when
+// the namespace's Pod Security level admits one.
+func (b *builder) podCreation(ns string) graph.Key {
+	k := b.key(graph.KindPodCreation, ns)
+	if b.g.Vertex(k) != nil {
+		return k
+	}
+	b.vertex(&graph.Vertex{Key: k, Kind: graph.KindPodCreation, Name: ns,
+		Loc: graph.Location{Cluster: b.s.Cluster, Namespace: ns}})
+	ev := []graph.Evidence{{Object: k, Detail: "a pod created in namespace " + ns + " may name any of its accounts and Secrets"}}
+	for _, sa := range b.accounts[ns] {
+		b.edge(k, b.key(graph.KindServiceAccount, ns, sa), graph.Edge{Technique: graph.TechRunAsAccount, Cost: 0.5, Evidence: ev})
+	}
+	for _, sec := range b.secrets[ns] {
+		b.edge(k, b.key(graph.KindSecret, ns, sec.Name), graph.Edge{Technique: graph.TechMountInNewPod, Cost: 0.5, Evidence: ev})
+	}
+	level, detail := b.psa[ns], "pod-security.kubernetes.io/enforce: "+b.psa[ns]
+	if level == "" {
+		level = b.opts.DefaultPSA
+		detail = "no pod-security.kubernetes.io/enforce label (cluster default: " + level + ")"
+	}
+	if n := b.anyNode(); level == "privileged" && n != "" {
+		b.edge(k, n, graph.Edge{Technique: graph.TechPrivilegedPod, Cost: 1,
+			Evidence: []graph.Evidence{{Object: b.key(graph.KindNamespace, ns), Detail: detail}},
+			Missing:  []string{"Pod Security Admission enforce: baseline on namespace " + ns}})
+	}
+	return k
+}
+
+// podControl returns the vertex of running code in a namespace's pods,
+// added on first use with a step to each of their containers.
+func (b *builder) podControl(ns string) graph.Key {
+	k := b.key(graph.KindPodControl, ns)
+	if b.g.Vertex(k) != nil {
+		return k
+	}
+	b.vertex(&graph.Vertex{Key: k, Kind: graph.KindPodControl, Name: ns,
+		Loc: graph.Location{Cluster: b.s.Cluster, Namespace: ns}})
+	ev := []graph.Evidence{{Object: k, Detail: "exec, attach or a patched workload runs code in any pod of namespace " + ns}}
 	for _, g := range b.groups[ns] {
 		spec := &g.Template.Spec
 		for _, c := range slices.Concat(spec.InitContainers, spec.Containers) {
-			b.edge(k, b.key(graph.KindContainer, ns, g.Meta.Name, c.Name), graph.Edge{Technique: graph.TechExec, Evidence: ev})
+			b.edge(k, b.key(graph.KindContainer, ns, g.Meta.Name, c.Name), graph.Edge{Technique: graph.TechRunInPod, Evidence: ev})
 		}
+	}
+	return k
+}
+
+// anyNode returns the cluster's any-node vertex, added on first use with a
+// step to every node, or "" when the cluster has no node vertex.
+func (b *builder) anyNode() graph.Key {
+	k := b.key(graph.KindAnyNode)
+	if b.g.Vertex(k) != nil {
+		return k
+	}
+	var nodes []graph.Key
+	for _, n := range b.opts.Nodes {
+		if b.g.Vertex(n) != nil {
+			nodes = append(nodes, n)
+		}
+	}
+	if len(nodes) == 0 {
+		return ""
+	}
+	b.vertex(&graph.Vertex{Key: k, Kind: graph.KindAnyNode, Name: "any node", Loc: graph.Location{Cluster: b.s.Cluster}})
+	for _, n := range nodes {
+		b.edge(k, n, graph.Edge{Technique: graph.TechPickNode,
+			Evidence: []graph.Evidence{{Object: n, Detail: "a pod's nodeName (or nodeSelector) puts it on this node"}}})
 	}
 	return k
 }

@@ -38,8 +38,7 @@ type builder struct {
 	accounts   map[string][]string         // service account names by namespace
 	groups     map[string][]*workload.Group
 	allGroups  []*workload.Group
-	psa        map[string]string // enforce level by namespace
-	pending    map[graph.Technique]*pendingNodes
+	psa        map[string]string              // enforce level by namespace
 	evidence   map[evidenceKey]graph.Evidence // grantEvidence, formatted once per rule
 }
 
@@ -57,7 +56,7 @@ func Build(g *graph.Builder, s *estate.Snapshot, prefix string, groups []*worklo
 	b := &builder{g: g, s: s, az: az, prefix: prefix, opts: opts,
 		secrets: map[string][]*corev1.Secret{}, accounts: map[string][]string{},
 		groups: map[string][]*workload.Group{}, allGroups: groups, psa: map[string]string{},
-		pending: map[graph.Technique]*pendingNodes{}, evidence: map[evidenceKey]graph.Evidence{}}
+		evidence: map[evidenceKey]graph.Evidence{}}
 	b.index()
 	b.tokenSecrets()
 	for _, id := range b.identities() {

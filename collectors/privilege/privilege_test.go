@@ -18,7 +18,8 @@ var privilegeTechniques = []graph.Technique{graph.TechReadSecret, graph.TechRead
 	graph.TechRunAsAccount, graph.TechMountInNewPod, graph.TechPrivilegedPod, graph.TechModifyWorkload,
 	graph.TechExec, graph.TechPortForward, graph.TechKubeletProxy, graph.TechTokenRequest,
 	graph.TechTokenSecret, graph.TechImpersonate, graph.TechBindRole, graph.TechSignCertificate,
-	graph.TechAdmin, graph.TechCronJob, graph.TechDaemonSet, graph.TechWebhook}
+	graph.TechAdmin, graph.TechCronJob, graph.TechDaemonSet, graph.TechWebhook,
+	graph.TechCreatePods, graph.TechRunInPod, graph.TechPickNode}
 
 func load(t *testing.T, sources ...collectors.Source) *graph.Graph {
 	t.Helper()
@@ -62,12 +63,21 @@ func TestPrivilegeFixture(t *testing.T) {
 	e("user/reader", graph.TechReadSecret, "secret/app/db")
 	e("user/lister", graph.TechReadSecret, secrets...)
 	e("secret/app/robot-token", graph.TechReadTokenSecret, "serviceaccount/app/robot")
-	e("user/deployer", graph.TechRunAsAccount, "serviceaccount/app/default", "serviceaccount/app/robot", "serviceaccount/locked/default")
-	e("user/deployer", graph.TechMountInNewPod, secrets...)
-	e("user/deployer", graph.TechPrivilegedPod, "node/n1")
-	e("user/execer", graph.TechExec, "container/app/web/web")
+	// Creating pods goes through the namespace's create-pods vertex: any of
+	// its accounts, any of its Secrets, and a node when Pod Security admits
+	// a privileged pod (app has no label; locked enforces restricted).
+	e("user/deployer", graph.TechCreatePods, "create-pods/app", "create-pods/locked")
+	e("create-pods/app", graph.TechRunAsAccount, "serviceaccount/app/default", "serviceaccount/app/robot")
+	e("create-pods/locked", graph.TechRunAsAccount, "serviceaccount/locked/default")
+	e("create-pods/app", graph.TechMountInNewPod, secrets...)
+	e("create-pods/app", graph.TechPrivilegedPod, "any-node")
+	e("any-node", graph.TechPickNode, "node/n1")
+	// exec into any pod of a namespace goes through its control-pods vertex.
+	e("user/execer", graph.TechExec, "control-pods/app")
+	e("control-pods/app", graph.TechRunInPod, "container/app/web/web")
+	e("control-pods/locked", graph.TechRunInPod, "container/locked/debug/debug")
 	e("user/forwarder", graph.TechPortForward, "deployment/app/web")
-	e("user/proxy", graph.TechKubeletProxy, "container/app/web/web", "container/locked/debug/debug")
+	e("user/proxy", graph.TechKubeletProxy, "control-pods/app", "control-pods/locked")
 	e("user/tokener", graph.TechTokenRequest, "serviceaccount/app/robot")
 	e("user/imp", graph.TechImpersonate, "group/system:serviceaccounts:app", "cluster-admin")
 	e("user/binder", graph.TechBindRole, "namespace-admin/app")
@@ -95,11 +105,11 @@ func TestPrivilegeFixture(t *testing.T) {
 	}
 	slices.Sort(fromAdmins)
 	wantAdmins := []string{
-		"cluster-admin -[create privileged pod]-> node/n1",
+		"cluster-admin -[create privileged pod]-> any-node",
 		"cluster-admin -[hold admin rights]-> namespace-admin/app",
 		"cluster-admin -[hold admin rights]-> namespace-admin/locked",
-		"namespace-admin/locked -[exec into container]-> container/locked/debug/debug",
-		"namespace-admin/locked -[run pod as service account]-> serviceaccount/locked/default",
+		"namespace-admin/locked -[create pods]-> create-pods/locked",
+		"namespace-admin/locked -[exec into container]-> control-pods/locked",
 	}
 	if d := cmp.Diff(wantAdmins, fromAdmins); d != "" {
 		t.Errorf("edges from the admin targets (-want +got):\n%s", d)
@@ -114,7 +124,7 @@ func TestPrivilegeFixture(t *testing.T) {
 			t.Errorf("user/reader missing = %q, want %q", e.Missing, want)
 		}
 	}
-	for _, e := range g.EdgesFrom(g.Lookup("user/deployer")) {
+	for _, e := range g.EdgesFrom(g.Lookup("create-pods/app")) {
 		if e.Technique == graph.TechPrivilegedPod && !slices.Contains(e.Missing, "Pod Security Admission enforce: baseline on namespace app") {
 			t.Errorf("privileged pod edge lacks the PSA control: %q", e.Missing)
 		}
@@ -130,13 +140,26 @@ func TestDemoPrivilege(t *testing.T) {
 	dir := filepath.Join("..", "..", "testdata", "demo")
 	g := load(t, collectors.Source{Cluster: "prod", Path: filepath.Join(dir, "prod")},
 		collectors.Source{Cluster: "staging", Path: filepath.Join(dir, "staging")})
+	// has: a step of the technique from the identity, to the vertex itself
+	// or to the hub (create-pods, control-pods, any-node) that leads to it.
 	has := func(from, to graph.Key, tech graph.Technique) bool {
-		for _, e := range g.EdgesFrom(g.Lookup(from)) {
-			if e.T.Key == to && e.Technique == tech {
-				return true
+		var hop func(at *graph.Vertex, first bool, depth int) bool
+		hop = func(at *graph.Vertex, first bool, depth int) bool {
+			for _, e := range g.EdgesFrom(at) {
+				if first && e.Technique != tech && !(tech == graph.TechPrivilegedPod && e.Technique == graph.TechCreatePods) {
+					continue
+				}
+				if e.T.Key == to {
+					return true
+				}
+				hub := e.T.Kind == graph.KindPodCreation || e.T.Kind == graph.KindPodControl || e.T.Kind == graph.KindAnyNode
+				if hub && depth < 3 && hop(e.T, false, depth+1) {
+					return true
+				}
 			}
+			return false
 		}
-		return false
+		return hop(g.Lookup(from), true, 0)
 	}
 	tests := []struct {
 		from, to graph.Key
