@@ -3,7 +3,7 @@ GO        ?= go
 BIN       := bin/trustpath
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: build test testbin lint demo scan htmlcheck bench golden fuzz clean
+.PHONY: build test testbin lint demo scan htmlcheck bench bench-stages bench-units golden fuzz clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/trustpath
@@ -44,8 +44,25 @@ scan: build
 htmlcheck:
 	$(GO) test ./cmd/trustpath -run TestReportHTMLInChromium -count=1 -v
 
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+# Benchmarks (BENCHMARKS.md). bench-stages runs every pipeline stage on
+# synthetic estates of BENCH_PODS pods (collectors/bench_test.go), each
+# estate generated once; stages slower than the benchtime run once.
+# bench-units runs the packages' own micro-benchmarks, one package at a
+# time so they do not share the two cores. CPU and memory profiles of the
+# stages: make bench-stages BENCH_FLAGS='-cpuprofile cpu.out -memprofile mem.out',
+# then go tool pprof -tagfocus stage=analyze collectors.test cpu.out.
+BENCH_PODS  ?= 1000,10000,50000
+BENCHTIME   ?= 1s
+BENCH       ?= .
+BENCH_FLAGS ?=
+bench: bench-stages bench-units
+
+bench-stages:
+	TRUSTPATH_BENCH_PODS=$(BENCH_PODS) $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem \
+		-benchtime $(BENCHTIME) -timeout 0 $(BENCH_FLAGS) ./collectors
+
+bench-units:
+	$(GO) test -p 1 -run '^$$' -bench . -benchmem $$($(GO) list ./... | grep -v '/collectors$$')
 
 # Regenerate golden files in the packages that use graphtest, then show
 # what changed for review.

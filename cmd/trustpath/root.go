@@ -53,6 +53,7 @@ them, and renders it as a trust-boundary diagram.`,
 		newDemoCommand(streams, g),
 		newSnapshotCommand(streams, g),
 		newAccessCheckCommand(streams, g),
+		newGenerateCommand(streams, g),
 		newVersionCommand(streams),
 	)
 	return cmd
