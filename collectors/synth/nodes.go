@@ -33,7 +33,7 @@ func (g *nsGen) node(n *nodePlan) {
 	obj.Status.NodeInfo = corev1.NodeSystemInfo{
 		MachineID: g.r.hex(32), SystemUUID: g.r.uid(), BootID: g.r.uid(),
 		KernelVersion: "6.8.0-1019-aws", OSImage: "Ubuntu 24.04.1 LTS", ContainerRuntimeVersion: "containerd://1.7.24",
-		KubeletVersion: "v1.31.4", KubeProxyVersion: "v1.31.4", OperatingSystem: "linux", Architecture: "amd64",
+		KubeletVersion: "v1.31.4", OperatingSystem: "linux", Architecture: "amd64",
 	}
 	if g.o.Dump {
 		capacity := corev1.ResourceList{
