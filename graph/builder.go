@@ -4,11 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
-
-	gg "gonum.org/v1/gonum/graph"
-	"gonum.org/v1/gonum/graph/multi"
 )
 
 // ErrDuplicateKey is returned when a vertex key is added twice.
@@ -81,10 +77,8 @@ func (b *Builder) AddEdge(from, to Key, e Edge) error {
 // Build returns the graph. The Builder must not be used afterwards.
 func (b *Builder) Build() *Graph {
 	g := &Graph{
-		g:     multi.NewWeightedDirectedGraph(),
 		byKey: b.vertices,
 	}
-	g.g.EdgeWeightFunc = minWeight
 	g.vertices = make([]*Vertex, 0, len(b.vertices))
 	for _, v := range b.vertices {
 		g.vertices = append(g.vertices, v)
@@ -93,7 +87,6 @@ func (b *Builder) Build() *Graph {
 	g.members = map[Key][]*Vertex{}
 	for i, v := range g.vertices {
 		v.UID = int64(i)
-		g.g.AddNode(v)
 		if v.Kind == KindContainer && v.Loc.Pod != "" {
 			g.members[v.Loc.Pod] = append(g.members[v.Loc.Pod], v)
 		}
@@ -112,25 +105,9 @@ func (b *Builder) Build() *Graph {
 	g.in = make([][]*Edge, len(g.vertices))
 	for i, e := range g.edges {
 		e.UID = int64(i)
-		g.g.SetWeightedLine(e)
 		g.out[e.F.UID] = append(g.out[e.F.UID], e)
 		g.in[e.T.UID] = append(g.in[e.T.UID], e)
 	}
 	b.vertices, b.edges = nil, nil
 	return g
-}
-
-// minWeight summarises parallel lines by the cheapest: an attacker takes the
-// easiest of several techniques between the same two vertices. gonum's multi
-// graphs sum parallel lines by default, which would make alternatives costlier.
-func minWeight(ls gg.WeightedLines) float64 {
-	if ls == nil {
-		return math.Inf(1)
-	}
-	w := math.Inf(1)
-	for ls.Next() {
-		w = min(w, ls.WeightedLine().Weight())
-	}
-	ls.Reset()
-	return w
 }

@@ -34,13 +34,11 @@ func (g *Graph) Neighbourhood(center *Vertex, depth int) View {
 					next = append(next, g.vertices[id])
 				}
 			}
-			from := g.g.From(v.UID)
-			for from.Next() {
-				visit(from.Node().ID())
+			for _, e := range g.out[v.UID] {
+				visit(e.T.UID)
 			}
-			to := g.g.To(v.UID)
-			for to.Next() {
-				visit(to.Node().ID())
+			for _, e := range g.in[v.UID] {
+				visit(e.F.UID)
 			}
 		}
 		frontier = next
