@@ -261,6 +261,9 @@ func TestRemedies(t *testing.T) {
 		{"least-privilege RBAC: rolebinding/shop/dev (role clusterrole/edit)", "kubectl delete rolebinding dev -n shop"},
 		{"least-privilege RBAC: clusterrolebinding/ci (role clusterrole/ci)", "kubectl delete clusterrolebinding ci"},
 		{"automountServiceAccountToken: false on deployment/shop/web", "automountServiceAccountToken: false"},
+		{"privileged: false on prod:deployment/legacy/reports", "privileged: false"},
+		{"no added capability SYS_ADMIN on daemonset/app/agent", "add: [SYS_ADMIN]"},
+		{"hostPID: false on daemonset/mon/agent", "hostPID: false"},
 		{"something new", ""},
 	}
 	for _, tt := range tests {

@@ -78,6 +78,30 @@ spec:
 			Summary: fmt.Sprintf("run %s in the pod network, where NetworkPolicy applies", m[1]),
 			Snippet: "spec:\n  template:\n    spec:\n      hostNetwork: false\n"}
 	}},
+	{regexp.MustCompile(`^privileged: false on (.+)$`), func(m []string) Remedy {
+		return Remedy{
+			Summary: fmt.Sprintf("run %s unprivileged: grant the one capability it needs instead of every one", m[1]),
+			Snippet: "securityContext:\n  privileged: false\n  allowPrivilegeEscalation: false\n  capabilities: {drop: [ALL]}\n"}
+	}},
+	{regexp.MustCompile(`^no hostPath (\S+) on (.+)$`), func(m []string) Remedy {
+		return Remedy{
+			Summary: fmt.Sprintf("remove the hostPath volume %s from %s, or replace it with an emptyDir, a ConfigMap or a CSI volume", m[1], m[2])}
+	}},
+	{regexp.MustCompile(`^readOnly: true on hostPath (\S+) on (.+)$`), func(m []string) Remedy {
+		return Remedy{
+			Summary: fmt.Sprintf("mount %s read-only in %s", m[1], m[2]),
+			Snippet: "volumeMounts:\n- {name: host, mountPath: /host, readOnly: true}\n"}
+	}},
+	{regexp.MustCompile(`^(hostPID|hostNetwork|hostIPC|shareProcessNamespace): false on (.+)$`), func(m []string) Remedy {
+		return Remedy{
+			Summary: fmt.Sprintf("stop sharing the host's (or the pod's) %s namespace in %s", strings.TrimSuffix(strings.TrimPrefix(m[1], "host"), "Namespace"), m[2]),
+			Snippet: "spec:\n  template:\n    spec:\n      " + m[1] + ": false\n"}
+	}},
+	{regexp.MustCompile(`^no added capability (\S+) on (.+)$`), func(m []string) Remedy {
+		return Remedy{
+			Summary: fmt.Sprintf("drop %s from the capabilities %s adds", m[1], m[2]),
+			Snippet: "securityContext:\n  capabilities: {drop: [ALL]}  # and no add: [" + m[1] + "]\n"}
+	}},
 	{regexp.MustCompile(`^no credentials of cluster (\S+) stored in cluster (\S+)$`), func(m []string) Remedy {
 		return Remedy{Summary: fmt.Sprintf("keep %s's credentials out of %s: deploy to %s from its own pipeline, or use short-lived federated credentials", m[1], m[2], m[1])}
 	}},
