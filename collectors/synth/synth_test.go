@@ -94,7 +94,7 @@ func TestCounts(t *testing.T) {
 func TestDeterministic(t *testing.T) {
 	t.Parallel()
 	for _, f := range []synth.Format{synth.YAML, synth.JSON} {
-		o := synth.Defaults(800)
+		o := synth.Defaults(500)
 		o.Format, o.Dump, o.Clusters, o.Seed = f, true, 2, 7
 		a, b := t.TempDir(), t.TempDir()
 		if _, err := synth.Write(t.Context(), a, o); err != nil {
@@ -174,7 +174,7 @@ func TestLoads(t *testing.T) {
 	graphs := map[shape]*graph.Graph{}
 	groups := map[shape][]string{}
 	for _, s := range []shape{{synth.YAML, false}, {synth.JSON, false}, {synth.YAML, true}, {synth.JSON, true}} {
-		o := synth.Defaults(1500)
+		o := synth.Defaults(600)
 		o.Format, o.Dump = s.format, s.dump
 		sum, err := synth.Write(t.Context(), t.TempDir(), o)
 		if err != nil {
