@@ -13,8 +13,10 @@ var ErrDuplicateKey = errors.New("duplicate vertex key")
 // ErrNoVertex is returned when an edge names a vertex that was never added.
 var ErrNoVertex = errors.New("no such vertex")
 
+// edgeID identifies an edge while it is built: vertex pointers hash and
+// compare faster than their keys, and hold no key string of the caller's.
 type edgeID struct {
-	from, to Key
+	from, to *Vertex
 	tech     Technique
 }
 
@@ -65,7 +67,7 @@ func (b *Builder) AddEdge(from, to Key, e Edge) error {
 	if e.Cost == 0 {
 		e.Cost = e.Technique.DefaultCost()
 	}
-	id := edgeID{from, to, e.Technique}
+	id := edgeID{f, t, e.Technique}
 	if old, ok := b.edges[id]; ok {
 		old.merge(&e)
 		return nil
@@ -100,7 +102,11 @@ func (b *Builder) Build() *Graph {
 		e.normalize()
 		g.edges = append(g.edges, e)
 	}
-	slices.SortFunc(g.edges, compareEdges)
+	// Vertex UIDs follow sorted keys, so ordering by UIDs is ordering by
+	// keys without comparing strings.
+	slices.SortFunc(g.edges, func(a, b *Edge) int {
+		return cmp.Or(cmp.Compare(a.F.UID, b.F.UID), cmp.Compare(a.T.UID, b.T.UID), cmp.Compare(a.Technique, b.Technique))
+	})
 	g.out = make([][]*Edge, len(g.vertices))
 	g.in = make([][]*Edge, len(g.vertices))
 	for i, e := range g.edges {

@@ -88,12 +88,19 @@ func (e *Edge) merge(o *Edge) {
 
 // normalize sorts and de-duplicates the edge's lists so output is stable.
 func (e *Edge) normalize() {
-	slices.Sort(e.Ports)
-	e.Ports = slices.Compact(e.Ports)
-	slices.Sort(e.Present)
-	e.Present = slices.Compact(e.Present)
-	slices.Sort(e.Missing)
-	e.Missing = slices.Compact(e.Missing)
-	slices.SortFunc(e.Evidence, compareEvidence)
-	e.Evidence = slices.Compact(e.Evidence)
+	e.Ports = sortUnique(e.Ports)
+	e.Present = sortUnique(e.Present)
+	e.Missing = sortUnique(e.Missing)
+	if len(e.Evidence) > 1 {
+		slices.SortFunc(e.Evidence, compareEvidence)
+		e.Evidence = slices.Compact(e.Evidence)
+	}
+}
+
+func sortUnique(s []string) []string {
+	if len(s) < 2 {
+		return s
+	}
+	slices.Sort(s)
+	return slices.Compact(s)
 }

@@ -2,6 +2,7 @@ package escape
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -27,7 +28,8 @@ type builder struct {
 	defaultPSA string
 	// accounts are the ServiceAccount objects by namespace and name.
 	accounts map[[2]string]*corev1.ServiceAccount
-	nodes    []string // every node of the cluster, sorted: see addNodes
+	nodes    []string    // every node of the cluster, sorted: see addNodes
+	nodeKeys []graph.Key // their vertex keys, shared by every unpinned group: read only
 	// placeholder is set when the input names no node at all: unpinned
 	// pods land on node/unknown.
 	placeholder bool
@@ -54,11 +56,7 @@ func Build(g *graph.Builder, s *estate.Snapshot, prefix string, groups []*worklo
 		b.nodeSteps(pg)
 	}
 	b.nodeIdentities()
-	keys := make([]graph.Key, len(b.nodes))
-	for i, n := range b.nodes {
-		keys[i] = b.key(graph.KindNode, n)
-	}
-	return keys
+	return slices.Clone(b.nodeKeys)
 }
 
 func (b *builder) key(k graph.Kind, parts ...string) graph.Key {

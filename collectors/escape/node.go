@@ -48,8 +48,10 @@ func (b *builder) addNodes() {
 		b.nodes = append(b.nodes, n)
 	}
 	slices.Sort(b.nodes)
-	for _, n := range b.nodes {
+	b.nodeKeys = make([]graph.Key, len(b.nodes))
+	for i, n := range b.nodes {
 		k := b.key(graph.KindNode, n)
+		b.nodeKeys[i] = k
 		if b.g.Vertex(k) != nil {
 			continue
 		}
@@ -78,7 +80,7 @@ func (b *builder) pinned(pg *workload.Group) ([]string, bool) {
 func (b *builder) placement(pg *workload.Group) []graph.Key {
 	names, pinned := b.pinned(pg)
 	if !pinned {
-		names = b.nodes
+		return b.nodeKeys
 	}
 	keys := make([]graph.Key, 0, len(names))
 	for _, n := range names {
@@ -161,8 +163,8 @@ func (b *builder) ensureTransit() graph.Key {
 // nodeIdentities adds each node's steps to the schedulable vertex and to
 // its kubelet's identity.
 func (b *builder) nodeIdentities() {
-	for _, n := range b.nodes {
-		k := b.key(graph.KindNode, n)
+	for i, n := range b.nodes {
+		k := b.nodeKeys[i]
 		if b.transit != "" {
 			b.edge(k, b.transit, graph.Edge{Technique: graph.TechNodeSchedulable,
 				Evidence: []graph.Evidence{{Object: k, Detail: "may be given any pod not pinned to another node, and runs every DaemonSet"}}})

@@ -12,7 +12,7 @@ import (
 // holding is one capability an identity holds in one scope: the grants
 // behind it and the names it is limited to (nil when unlimited).
 type holding struct {
-	grants []rbac.Grant
+	grants []*rbac.Grant
 	all    bool     // some grant has no resourceNames
 	names  []string // union of the limited grants' names
 }
@@ -34,11 +34,12 @@ var unlimitedOnly = []capability{capCreatePods, capCreateCronJobs, capCreateDaem
 	capCreateSecrets, capBindRoles, capBindClusterRoles, capCSRCreate, capWebhook, capWildcard}
 
 // scopes collects an identity's capabilities by namespace, "" being
-// cluster-wide.
-func scopes(rules []rbac.ScopedRule) map[string]*caps {
+// cluster-wide. The holdings point into rules.
+func (b *builder) scopes(rules []rbac.ScopedRule) map[string]*caps {
 	out := map[string]*caps{}
-	for _, sr := range rules {
-		matched := match(&sr.Grant.Rule)
+	for i := range rules {
+		sr := &rules[i]
+		matched := b.match(&sr.Grant)
 		names := named(&sr.Grant.Rule)
 		c := out[sr.Namespace]
 		if c == nil {
@@ -54,7 +55,7 @@ func scopes(rules []rbac.ScopedRule) map[string]*caps {
 				h = &holding{}
 				c[cp] = h
 			}
-			h.grants = append(h.grants, sr.Grant)
+			h.grants = append(h.grants, &sr.Grant)
 			if names == nil {
 				h.all = true
 			} else {
@@ -63,6 +64,26 @@ func scopes(rules []rbac.ScopedRule) map[string]*caps {
 		}
 	}
 	return out
+}
+
+// match returns the capabilities gr's rule grants, worked out once per
+// rule: identities bound in many namespaces, and every identity's default
+// discovery rules, bring the same rules again and again.
+func (b *builder) match(gr *rbac.Grant) *[numCapabilities]bool {
+	k := ruleKey{gr.RuleFrom, gr.RuleIndex}
+	if m, ok := b.matched[k]; ok {
+		return m
+	}
+	m := new([numCapabilities]bool)
+	*m = match(&gr.Rule)
+	b.matched[k] = m
+	return m
+}
+
+// ruleKey names a rule by the role it is written in and its index there.
+type ruleKey struct {
+	role  estate.Ref
+	index int
 }
 
 // in returns the holding of a capability in namespace ns: the namespace's
@@ -89,7 +110,7 @@ func (b *builder) identity(id identity) {
 	if b.g.Vertex(id.key) == nil {
 		return
 	}
-	sc := scopes(b.az.Rules(id.subject))
+	sc := b.scopes(b.az.Rules(id.subject))
 	if len(sc) == 0 {
 		return
 	}
@@ -144,7 +165,7 @@ func (b *builder) step(from, to graph.Key, tech graph.Technique, h *holding, wha
 	e := graph.Edge{Technique: tech, Evidence: extra}
 	for _, gr := range h.grants {
 		e.Evidence = append(e.Evidence, b.grantEvidence(gr))
-		e.Missing = append(e.Missing, tooMuch(gr))
+		e.Missing = append(e.Missing, b.tooMuch(gr))
 	}
 	b.edge(from, to, e)
 }
@@ -296,7 +317,7 @@ func adminBinding(sc map[string]*caps, ns string) *holding {
 		}
 		for _, gr := range c.grants {
 			if gr.Role.Kind == "ClusterRole" && (gr.Role.Name == "admin" || gr.Role.Name == "cluster-admin") &&
-				!slices.ContainsFunc(h.grants, func(x rbac.Grant) bool { return x.Binding == gr.Binding }) {
+				!slices.ContainsFunc(h.grants, func(x *rbac.Grant) bool { return x.Binding == gr.Binding }) {
 				h.grants = append(h.grants, gr)
 			}
 		}

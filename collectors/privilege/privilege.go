@@ -40,6 +40,8 @@ type builder struct {
 	allGroups  []*workload.Group
 	psa        map[string]string              // enforce level by namespace
 	evidence   map[evidenceKey]graph.Evidence // grantEvidence, formatted once per rule
+	matched    map[ruleKey]*[numCapabilities]bool
+	excess     map[[2]estate.Ref]string // tooMuch, formatted once per binding
 }
 
 type evidenceKey struct {
@@ -56,7 +58,8 @@ func Build(g *graph.Builder, s *estate.Snapshot, prefix string, groups []*worklo
 	b := &builder{g: g, s: s, az: az, prefix: prefix, opts: opts,
 		secrets: map[string][]*corev1.Secret{}, accounts: map[string][]string{},
 		groups: map[string][]*workload.Group{}, allGroups: groups, psa: map[string]string{},
-		evidence: map[evidenceKey]graph.Evidence{}}
+		evidence: map[evidenceKey]graph.Evidence{}, matched: map[ruleKey]*[numCapabilities]bool{},
+		excess: map[[2]estate.Ref]string{}}
 	b.index()
 	b.tokenSecrets()
 	for _, id := range b.identities() {
@@ -157,7 +160,7 @@ func (b *builder) edge(from, to graph.Key, e graph.Edge) {
 }
 
 // grantEvidence names the binding, role and rule behind an edge.
-func (b *builder) grantEvidence(gr rbac.Grant) graph.Evidence {
+func (b *builder) grantEvidence(gr *rbac.Grant) graph.Evidence {
 	k := evidenceKey{gr.Binding, gr.RuleFrom, gr.RuleIndex}
 	if ev, ok := b.evidence[k]; ok {
 		return ev
@@ -195,6 +198,12 @@ func refName(r estate.Ref) string {
 // than its subjects should hold. Every edge one binding grants shares it,
 // whatever capability or namespace, since narrowing that role (or removing
 // the binding) is the one fix; what exactly it grants is in the evidence.
-func tooMuch(gr rbac.Grant) string {
-	return fmt.Sprintf("least-privilege RBAC: %s (role %s)", refName(gr.Binding), refName(gr.Role))
+func (b *builder) tooMuch(gr *rbac.Grant) string {
+	k := [2]estate.Ref{gr.Binding, gr.Role}
+	if s, ok := b.excess[k]; ok {
+		return s
+	}
+	s := fmt.Sprintf("least-privilege RBAC: %s (role %s)", refName(gr.Binding), refName(gr.Role))
+	b.excess[k] = s
+	return s
 }

@@ -353,8 +353,13 @@ func (a *Authorizer) RulesFor(id Identity) []ScopedRule {
 			local = append(local, list...)
 		}
 	}
-	var out []ScopedRule
-	for _, bd := range append(sortBindings(cluster), sortBindings(local)...) {
+	all := append(sortBindings(cluster), sortBindings(local)...)
+	n := 0
+	for _, bd := range all {
+		n += len(bd.role.rules)
+	}
+	out := make([]ScopedRule, 0, n) // a group bound in every namespace holds tens of thousands
+	for _, bd := range all {
 		for i := range bd.role.rules {
 			out = append(out, ScopedRule{Namespace: bd.namespace, Grant: bd.grant(&bd.role.rules[i])})
 		}
