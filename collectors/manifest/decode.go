@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,30 +12,35 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/scheme"
+	kjson "sigs.k8s.io/json"
 	"sigs.k8s.io/yaml"
 
 	"github.com/trustpath/trustpath/collectors/estate"
 )
 
-// deserializer decodes every built-in kind client-go knows, by apiVersion
-// and kind, into its typed struct.
-var deserializer = scheme.Codecs.UniversalDeserializer()
-
-// decoder reads documents of one input into a snapshot.
+// decoder reads the documents of one input into events. It does not touch
+// the snapshot: apply adds the events to it in order, so inputs can be
+// decoded concurrently and still be added as if read one after another.
 type decoder struct {
-	snap      *estate.Snapshot
-	namespace string // for namespaced objects that name none
+	events []event
+	scan   scanned // the value being decoded, reused between values
 }
 
 // stream decodes a whole input: JSON values one after another, or
 // multi-document YAML.
 func (d *decoder) stream(data []byte, file string) {
-	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') && (json.Valid(firstValue(trimmed)) || !yamlStart(data)) {
-		d.jsonStream(data, file)
-		return
+	if i := skipWS(data, 0); i < len(data) && (data[i] == '{' || data[i] == '[') {
+		if d.jsonStream(data, file) {
+			return
+		}
+		// The first value is not JSON. It may be YAML's flow style
+		// ({kind: Pod, …}); if it does not parse as YAML either, it is
+		// broken JSON, reported as such.
+		if json.Valid(firstValue(data[i:])) || !yamlStart(data) {
+			d.slowJSON(data, 0, 1, file, &lines{data: data})
+			return
+		}
 	}
-	// YAML, which includes JSON-looking flow style ({kind: Pod, …}).
 	for _, doc := range splitYAML(data) {
 		src := estate.Source{File: file, Line: doc.start + contentLine(doc.data) - 1, Document: doc.index}
 		if doc.badSeparator > 0 {
@@ -54,35 +58,7 @@ func (d *decoder) stream(data []byte, file string) {
 			d.fail(src, errors.New(msg))
 			continue
 		}
-		d.object(raw, src, nil)
-	}
-}
-
-// jsonStream decodes concatenated JSON values; a top-level array is read as
-// a list of objects.
-func (d *decoder) jsonStream(data []byte, file string) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	for index := 1; ; index++ {
-		offset := dec.InputOffset()
-		var raw json.RawMessage
-		err := dec.Decode(&raw)
-		if errors.Is(err, io.EOF) {
-			return
-		}
-		src := estate.Source{File: file, Line: lineAt(data, skipSpace(data, offset)), Document: index}
-		if err != nil {
-			var se *json.SyntaxError
-			if errors.As(err, &se) {
-				src.Line = lineAt(data, int(se.Offset))
-			}
-			d.fail(src, fmt.Errorf("invalid JSON: %w", err))
-			return // a JSON stream cannot be resynchronised after a syntax error
-		}
-		if len(raw) > 0 && raw[0] == '[' {
-			d.items(raw, src, nil)
-			continue
-		}
-		d.object(raw, src, nil)
+		d.jsonDocument(raw, src)
 	}
 }
 
@@ -108,7 +84,8 @@ func yamlStart(data []byte) bool {
 	return err == nil
 }
 
-// typeHead is what is read of an object before it is decoded in full.
+// typeHead is what encoding/json reads of an object before it is decoded in
+// full, on the slow path (see object).
 type typeHead struct {
 	APIVersion string          `json:"apiVersion"`
 	Kind       string          `json:"kind"`
@@ -116,9 +93,16 @@ type typeHead struct {
 	Gaps       []estate.Gap    `json:"trustpathGaps"` // see GapsField
 }
 
-// object decodes one JSON object into the snapshot. def, when not nil, is
-// the apiVersion and kind to assume when the object names none (the items of
-// a typed list from the API carry no kind of their own).
+// errNoKind is reported for an object that names no apiVersion and kind.
+var errNoKind = errors.New("document has no apiVersion and kind; is it a Kubernetes manifest?")
+
+// object decodes one JSON value into events with encoding/json: the slow
+// path, which reads the value several times, taken for what the scanned
+// path (scannedObject) leaves to it: values that are not objects, and
+// objects whose fields encoding/json might read otherwise than the scan.
+// def, when not nil, is the apiVersion and kind to assume when the object
+// names none (the items of a typed list from the API carry no kind of their
+// own).
 func (d *decoder) object(raw []byte, src estate.Source, def *schema.GroupVersionKind) {
 	if bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
 		return
@@ -128,41 +112,38 @@ func (d *decoder) object(raw []byte, src estate.Source, def *schema.GroupVersion
 		d.fail(src, fmt.Errorf("document is not an object: %w", err))
 		return
 	}
+	own := head
 	if head.Kind == "" && def != nil {
 		head.APIVersion, head.Kind = def.GroupVersion().String(), def.Kind
 	}
 	if head.Kind == "" || head.APIVersion == "" {
-		d.fail(src, errors.New("document has no apiVersion and kind; is it a Kubernetes manifest?"))
+		d.fail(src, errNoKind)
 		return
 	}
 	if strings.HasSuffix(head.Kind, "List") && head.Items != nil {
-		itemDef := &schema.GroupVersionKind{Kind: strings.TrimSuffix(head.Kind, "List")}
-		if gv, err := schema.ParseGroupVersion(head.APIVersion); err == nil {
-			itemDef.Group, itemDef.Version = gv.Group, gv.Version
-		}
-		if head.Kind == "List" {
-			itemDef = nil // a generic List: every item names its own kind
-		}
-		d.snap.Gaps = append(d.snap.Gaps, head.Gaps...)
-		d.items(head.Items, src, itemDef)
+		d.addGaps(head.Gaps)
+		d.items(head.Items, src, itemKind(head.APIVersion, head.Kind))
 		return
 	}
-	gvk := schema.FromAPIVersionAndKind(head.APIVersion, head.Kind)
-	obj, _, err := deserializer.Decode(raw, &gvk, nil)
-	switch {
-	case runtime.IsNotRegisteredError(err):
-		d.skip(head.APIVersion, head.Kind, src)
-		return
-	case err != nil:
-		d.fail(src, fmt.Errorf("decoding %s %s: %w", head.APIVersion, head.Kind, err))
-		return
-	}
-	if !d.snap.Add(obj, src, d.namespace) { // Add scrubs Secret values
-		d.skip(head.APIVersion, head.Kind, src)
-	}
+	d.typed(raw, -1, head.APIVersion, head.Kind, own.APIVersion, own.Kind, src)
 }
 
-// items decodes the elements of a List (or a top-level JSON array).
+// itemKind is the apiVersion and kind the items of a List of the given
+// apiVersion and kind have when they name none: nil for a generic List,
+// whose items each name their own.
+func itemKind(apiVersion, kind string) *schema.GroupVersionKind {
+	if kind == "List" {
+		return nil
+	}
+	def := &schema.GroupVersionKind{Kind: strings.TrimSuffix(kind, "List")}
+	if gv, err := schema.ParseGroupVersion(apiVersion); err == nil {
+		def.Group, def.Version = gv.Group, gv.Version
+	}
+	return def
+}
+
+// items decodes the elements of a List (or a top-level JSON array) on the
+// slow path.
 func (d *decoder) items(raw []byte, src estate.Source, def *schema.GroupVersionKind) {
 	var items []json.RawMessage
 	if err := json.Unmarshal(raw, &items); err != nil {
@@ -176,18 +157,75 @@ func (d *decoder) items(raw []byte, src estate.Source, def *schema.GroupVersionK
 	}
 }
 
+// typed decodes the object raw, which has keys keys (-1 if not counted
+// yet), into the type the scheme registers for its kind. apiVersion and
+// kind are what the object is taken to be; ownAPIVersion and ownKind what
+// it names itself, if anything. This is what apimachinery's JSON serializer
+// does (Interpret, then gvkWithDefaults, then
+// UnmarshalCaseSensitivePreserveInts), without reading the object twice
+// more to find its kind.
+func (d *decoder) typed(raw []byte, keys int, apiVersion, kind, ownAPIVersion, ownKind string, src estate.Source) {
+	if keys < 0 {
+		keys = countKeys(raw)
+	}
+	if keys > MaxObjectKeys {
+		d.fail(src, fmt.Errorf("%s %s: %w", apiVersion, kind, ErrTooManyKeys))
+		return
+	}
+	gv, err := schema.ParseGroupVersion(ownAPIVersion)
+	if err != nil {
+		d.fail(src, fmt.Errorf("decoding %s %s: %w", apiVersion, kind, err))
+		return
+	}
+	gvk := gvkWithDefaults(gv.WithKind(ownKind), schema.FromAPIVersionAndKind(apiVersion, kind))
+	if gvk.Version == "" {
+		// apimachinery's own error would quote the whole object, values
+		// of a Secret included.
+		d.fail(src, fmt.Errorf("decoding %s %s: apiVersion names no version", apiVersion, kind))
+		return
+	}
+	obj, err := scheme.Scheme.New(gvk)
+	switch {
+	case runtime.IsNotRegisteredError(err):
+		d.skip(apiVersion, kind, src)
+		return
+	case err != nil:
+		d.fail(src, fmt.Errorf("decoding %s %s: %w", apiVersion, kind, err))
+		return
+	}
+	if err := kjson.UnmarshalCaseSensitivePreserveInts(raw, obj); err != nil {
+		d.fail(src, fmt.Errorf("decoding %s %s: %w", apiVersion, kind, err))
+		return
+	}
+	d.events = append(d.events, event{what: addObject, obj: obj, src: src, apiVersion: apiVersion, kind: kind})
+}
+
+// gvkWithDefaults fills what the object does not name from what it is
+// taken to be, as apimachinery's JSON serializer does (same name there).
+func gvkWithDefaults(actual, def schema.GroupVersionKind) schema.GroupVersionKind {
+	if actual.Kind == "" {
+		actual.Kind = def.Kind
+	}
+	if actual.Version == "" && actual.Group == "" {
+		actual.Group, actual.Version = def.Group, def.Version
+	}
+	if actual.Version == "" && actual.Group == def.Group {
+		actual.Version = def.Version
+	}
+	return actual
+}
+
 func (d *decoder) fail(src estate.Source, err error) {
-	d.snap.Report(&estate.Diagnostic{Severity: estate.Error, Source: src, Err: err})
+	d.events = append(d.events, event{what: report, diag: &estate.Diagnostic{Severity: estate.Error, Source: src, Err: err}})
 }
 
 func (d *decoder) skip(apiVersion, kind string, src estate.Source) {
-	d.snap.Skipped[apiVersion+"/"+kind]++
-	if estate.Analysed(kind) {
-		// A kind trustpath reads, in an API version it does not (such as
-		// extensions/v1beta1 Ingress or apps/v1beta2 Deployment, no longer
-		// served): losing it silently would lose its paths.
-		d.snap.Report(&estate.Diagnostic{Severity: estate.Warning, Source: src,
-			Err: fmt.Errorf("%s %s is in an API version trustpath does not read (current Kubernetes does not serve it either); skipped it: convert it to the current version", apiVersion, kind)})
+	d.events = append(d.events, event{what: skipKind, src: src, apiVersion: apiVersion, kind: kind})
+}
+
+func (d *decoder) addGaps(gaps []estate.Gap) {
+	if len(gaps) > 0 {
+		d.events = append(d.events, event{what: addGaps, gaps: gaps})
 	}
 }
 
@@ -225,18 +263,4 @@ func yamlErrorLine(err error, docStart int) (line int, msg string) {
 		n++
 	}
 	return docStart + n - 1, "invalid YAML: " + problem
-}
-
-// lineAt returns the 1-based line of byte offset off in data.
-func lineAt(data []byte, off int) int {
-	off = min(max(off, 0), len(data))
-	return bytes.Count(data[:off], []byte("\n")) + 1
-}
-
-func skipSpace(data []byte, off int64) int {
-	i := int(off)
-	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n') {
-		i++
-	}
-	return i
 }

@@ -38,8 +38,9 @@ func Read(ctx context.Context, r io.Reader, name string, snap *estate.Snapshot, 
 	if len(data) > MaxInputBytes {
 		return fmt.Errorf("reading %s: %w", name, ErrTooLarge)
 	}
-	d := decoder{snap: snap, namespace: o.DefaultNamespace}
+	var d decoder
 	d.stream(data, name)
+	apply(d.events, snap, o.DefaultNamespace)
 	return nil
 }
 
