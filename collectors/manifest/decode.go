@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,13 +25,16 @@ import (
 type decoder struct {
 	events []event
 	scan   scanned // the value being decoded, reused between values
+	// workers is how many goroutines may decode the items of one List.
+	workers int
 }
 
 // stream decodes a whole input: JSON values one after another, or
-// multi-document YAML.
-func (d *decoder) stream(data []byte, file string) {
+// multi-document YAML. It stops early, leaving the events incomplete, when
+// ctx is done.
+func (d *decoder) stream(ctx context.Context, data []byte, file string) {
 	if i := skipWS(data, 0); i < len(data) && (data[i] == '{' || data[i] == '[') {
-		if d.jsonStream(data, file) {
+		if d.jsonStream(ctx, data, file) {
 			return
 		}
 		// The first value is not JSON. It may be YAML's flow style
@@ -42,6 +46,9 @@ func (d *decoder) stream(data []byte, file string) {
 		}
 	}
 	for _, doc := range splitYAML(data) {
+		if ctx.Err() != nil {
+			return
+		}
 		src := estate.Source{File: file, Line: doc.start + contentLine(doc.data) - 1, Document: doc.index}
 		if doc.badSeparator > 0 {
 			// The line itself is not quoted: it may hold anything.
@@ -58,7 +65,7 @@ func (d *decoder) stream(data []byte, file string) {
 			d.fail(src, errors.New(msg))
 			continue
 		}
-		d.jsonDocument(raw, src)
+		d.jsonDocument(ctx, raw, src)
 	}
 }
 

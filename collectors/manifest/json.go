@@ -2,11 +2,13 @@ package manifest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -17,10 +19,10 @@ import (
 // a list of objects. Each value is scanned once (see scanner), then each
 // object in it is decoded straight into its type. It returns false, having
 // decoded nothing, when the first value is not JSON.
-func (d *decoder) jsonStream(data []byte, file string) bool {
+func (d *decoder) jsonStream(ctx context.Context, data []byte, file string) bool {
 	at := lines{data: data}
 	s := scanner{data: data}
-	for index, i := 1, skipWS(data, 0); i < len(data); index, i = index+1, skipWS(data, i) {
+	for index, i := 1, skipWS(data, 0); i < len(data) && ctx.Err() == nil; index, i = index+1, skipWS(data, i) {
 		if c := data[i]; c != '{' && c != '[' {
 			// A scalar, or no JSON at all: encoding/json reads or reports it.
 			d.slowJSON(data, i, index, file, &at)
@@ -40,9 +42,9 @@ func (d *decoder) jsonStream(data []byte, file string) bool {
 		}
 		src := estate.Source{File: file, Line: at.line(i), Document: index}
 		if d.scan.object {
-			d.scannedObject(data, &d.scan.head, d.scan.elems, src, nil)
+			d.scannedObject(ctx, data, &d.scan.head, d.scan.elems, src, nil)
 		} else {
-			d.elements(data, d.scan.elems, src, nil)
+			d.elements(ctx, data, d.scan.elems, src, nil)
 		}
 		i = end
 	}
@@ -79,7 +81,7 @@ func (d *decoder) slowJSON(data []byte, from, index int, file string, at *lines)
 }
 
 // jsonDocument decodes raw, the JSON of one YAML document.
-func (d *decoder) jsonDocument(raw []byte, src estate.Source) {
+func (d *decoder) jsonDocument(ctx context.Context, raw []byte, src estate.Source) {
 	i := skipWS(raw, 0)
 	if i == len(raw) || raw[i] != '{' {
 		d.object(raw, src, nil) // null, or not an object: reported as such
@@ -92,7 +94,7 @@ func (d *decoder) jsonDocument(raw []byte, src estate.Source) {
 	case end < 0:
 		d.object(raw, src, nil)
 	default:
-		d.scannedObject(raw, &d.scan.head, d.scan.elems, src, nil)
+		d.scannedObject(ctx, raw, &d.scan.head, d.scan.elems, src, nil)
 	}
 }
 
@@ -100,7 +102,7 @@ func (d *decoder) jsonDocument(raw []byte, src estate.Source) {
 // of the elements of its items field, when they were scanned; def is as
 // for object. Whatever the scan cannot be sure encoding/json would read the
 // same way takes the slow path.
-func (d *decoder) scannedObject(data []byte, h *head, elems []head, src estate.Source, def *schema.GroupVersionKind) {
+func (d *decoder) scannedObject(ctx context.Context, data []byte, h *head, elems []head, src estate.Source, def *schema.GroupVersionKind) {
 	raw := data[h.value.start:h.value.end]
 	if !h.object || h.odd {
 		d.object(raw, src, def)
@@ -133,18 +135,39 @@ func (d *decoder) scannedObject(data []byte, h *head, elems []head, src estate.S
 			return
 		}
 		d.addGaps(gaps)
-		d.elements(data, elems, src, itemKind(apiVersion, kind))
+		d.elements(ctx, data, elems, src, itemKind(apiVersion, kind))
 		return
 	}
 	d.typed(raw, h.keys, apiVersion, kind, ownAPIVersion, ownKind, src)
 }
 
-// elements decodes the scanned elements of a List or top-level array.
-func (d *decoder) elements(data []byte, elems []head, src estate.Source, def *schema.GroupVersionKind) {
-	for i := range elems {
-		s := src
-		s.Item = i + 1
-		d.scannedObject(data, &elems[i], nil, s, def)
+// minShare is the fewest items of a List worth a goroutine of their own.
+const minShare = 256
+
+// elements decodes the scanned elements of a List or top-level array. A
+// long List is cut into runs of items decoded concurrently, their events
+// then kept in the items' order.
+func (d *decoder) elements(ctx context.Context, data []byte, elems []head, src estate.Source, def *schema.GroupVersionKind) {
+	decode := func(d *decoder, from, to int) {
+		for i := from; i < to && ctx.Err() == nil; i++ {
+			s := src
+			s.Item = i + 1
+			d.scannedObject(ctx, data, &elems[i], nil, s, def)
+		}
+	}
+	shares := min(d.workers, len(elems)/minShare)
+	if shares <= 1 {
+		decode(d, 0, len(elems))
+		return
+	}
+	parts := make([]decoder, shares)
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() { decode(&parts[p], p*len(elems)/shares, (p+1)*len(elems)/shares) })
+	}
+	wg.Wait()
+	for _, p := range parts {
+		d.events = append(d.events, p.events...)
 	}
 }
 

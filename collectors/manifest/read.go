@@ -2,11 +2,14 @@ package manifest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"path"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/trustpath/trustpath/collectors/estate"
 )
@@ -26,37 +29,93 @@ type Options struct {
 
 // Read decodes one stream of manifests into snap. name is how messages call
 // the stream ("-" for standard input). Problems with documents are recorded
-// as diagnostics in snap; the error is for the stream itself.
+// as diagnostics in snap; the error is for the stream itself, and when there
+// is one, snap is left as it was.
 func Read(ctx context.Context, r io.Reader, name string, snap *estate.Snapshot, o Options) error {
-	if err := ctx.Err(); err != nil {
+	events, err := decodeInput(ctx, r, name)
+	if err != nil {
 		return err
 	}
-	data, err := io.ReadAll(io.LimitReader(r, MaxInputBytes+1))
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", name, err)
-	}
-	if len(data) > MaxInputBytes {
-		return fmt.Errorf("reading %s: %w", name, ErrTooLarge)
-	}
-	var d decoder
-	d.stream(data, name)
-	apply(d.events, snap, o.DefaultNamespace)
+	apply(events, snap, o.DefaultNamespace)
 	return nil
+}
+
+// decodeInput reads and decodes one input into events.
+func decodeInput(ctx context.Context, r io.Reader, name string) ([]event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	data, err := readInput(r)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", name, err)
+	}
+	d := decoder{workers: runtime.GOMAXPROCS(0)}
+	d.stream(ctx, data, name)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return d.events, nil
+}
+
+// stater is a reader that knows its size, such as an fs.File.
+type stater interface {
+	Stat() (fs.FileInfo, error)
+}
+
+// readInput reads all of r, up to MaxInputBytes. A file that says it is
+// larger is refused before it is read, and one that says how large it is
+// is read into a buffer of that size, not one grown by doubling.
+func readInput(r io.Reader) ([]byte, error) {
+	size := int64(-1)
+	if f, ok := r.(stater); ok {
+		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+			size = info.Size()
+		}
+	}
+	if size > MaxInputBytes {
+		return nil, ErrTooLarge
+	}
+	// One byte more than the file holds, to see the end without growing.
+	b := make([]byte, 0, max(size+1, 512))
+	lr := io.LimitReader(r, MaxInputBytes+1)
+	for {
+		n, err := lr.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
+	if len(b) > MaxInputBytes {
+		return nil, ErrTooLarge
+	}
+	return b, nil
 }
 
 // ReadFS decodes the file or directory root of fsys into snap. Directories
 // are walked recursively in lexical order for .yaml, .yml and .json files,
 // skipping hidden entries; a file named directly is read whatever its
 // extension. display is how messages name root (the path the user typed).
+//
+// Files are decoded concurrently, one per processor, and added to snap in
+// the walk's order, so which of two duplicates is kept and the order of
+// diagnostics do not depend on timing. When a file cannot be read, the
+// files before it are added and its error is returned.
 func ReadFS(ctx context.Context, fsys fs.FS, root, display string, snap *estate.Snapshot, o Options) error {
 	info, err := fs.Stat(fsys, root)
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", display, err)
 	}
 	if !info.IsDir() {
-		return readFile(ctx, fsys, root, display, snap, o)
+		return readFiles(ctx, fsys, []file{{root, display}}, snap, o)
 	}
-	return fs.WalkDir(fsys, root, func(p string, e fs.DirEntry, err error) error {
+	var files []file
+	walkErr := fs.WalkDir(fsys, root, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("reading %s: %w", joinDisplay(display, root, p), err)
 		}
@@ -69,17 +128,96 @@ func ReadFS(ctx context.Context, fsys fs.FS, root, display string, snap *estate.
 		if e.IsDir() || !isManifest(e.Name()) {
 			return nil
 		}
-		return readFile(ctx, fsys, p, joinDisplay(display, root, p), snap, o)
+		files = append(files, file{p, joinDisplay(display, root, p)})
+		return nil
 	})
+	if err := readFiles(ctx, fsys, files, snap, o); err != nil {
+		return err
+	}
+	return walkErr // after the files found before it, as a walk that read them would
 }
 
-func readFile(ctx context.Context, fsys fs.FS, name, display string, snap *estate.Snapshot, o Options) error {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", display, err)
+// file is a file to read: its name in the FS and as messages name it.
+type file struct{ name, display string }
+
+// decoded is what decoding a file gave.
+type decoded struct {
+	events []event
+	err    error
+}
+
+// readFiles decodes files concurrently and applies their events to snap in
+// order, stopping at the first file that cannot be read.
+func readFiles(ctx context.Context, fsys fs.FS, files []file, snap *estate.Snapshot, o Options) error {
+	decode := func(ctx context.Context, f file) decoded {
+		r, err := fsys.Open(f.name)
+		if err != nil {
+			return decoded{err: fmt.Errorf("reading %s: %w", f.display, err)}
+		}
+		defer r.Close()
+		events, err := decodeInput(ctx, r, f.display)
+		return decoded{events, err}
 	}
-	defer f.Close()
-	return Read(ctx, f, display, snap, o)
+	workers := min(runtime.GOMAXPROCS(0), len(files))
+	if workers <= 1 {
+		for _, f := range files {
+			d := decode(ctx, f)
+			if d.err != nil {
+				return d.err
+			}
+			apply(d.events, snap, o.DefaultNamespace)
+		}
+		return nil
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait() // no worker outlives the call
+	defer cancel()
+	results := make([]chan decoded, len(files))
+	for i := range results {
+		results[i] = make(chan decoded, 1)
+	}
+	// ahead bounds the files decoded but not yet applied, and so the
+	// memory their objects take beyond the snapshot's.
+	ahead := make(chan struct{}, 2*workers)
+	next := make(chan int)
+	wg.Go(func() {
+		defer close(next)
+		for i := range files {
+			select {
+			case ahead <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	})
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				results[i] <- decode(ctx, files[i])
+			}
+		})
+	}
+	for i := range files {
+		var d decoded
+		select {
+		case d = <-results[i]:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if d.err != nil {
+			return d.err
+		}
+		apply(d.events, snap, o.DefaultNamespace)
+		<-ahead
+	}
+	return nil
 }
 
 func isManifest(name string) bool {

@@ -3,10 +3,13 @@ package manifest_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -157,5 +160,168 @@ func TestReadFSErrors(t *testing.T) {
 				t.Errorf("got %q, want the path %q named", err, tt.display)
 			}
 		})
+	}
+}
+
+// TestReadFSOrder: files are decoded concurrently but added in the walk's
+// order, so the first of duplicates in lexical order is kept and the
+// diagnostics come in file order, run after run.
+func TestReadFSOrder(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{}
+	const n = 40
+	var wantDiags []diag
+	for i := range n {
+		name := fmt.Sprintf("m/%02d.yaml", i)
+		// Every file defines sa "same" (a duplicate after the first file)
+		// and ends in a broken document.
+		fsys[name] = &fstest.MapFile{Data: []byte(fmt.Sprintf(
+			"apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: same}\n---\n"+
+				"apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: own-%02d}\n---\nkind: [\n", i))}
+		src := func(line, doc int) estate.Source { return estate.Source{File: name, Line: line, Document: doc} }
+		if i > 0 {
+			wantDiags = append(wantDiags, diag{estate.Warning, src(1, 1), "ServiceAccount/default/same", "duplicate"})
+		}
+		// The flow sequence opened on line 9 is still open at the end of
+		// the input, line 10, where the parser notices.
+		wantDiags = append(wantDiags, diag{estate.Error, src(10, 3), "", "invalid YAML"})
+	}
+	for range 5 {
+		s := estate.New("test")
+		if err := manifest.ReadFS(t.Context(), fsys, "m", "m", s, defaultNS); err != nil {
+			t.Fatalf("ReadFS: got error %v, want nil", err)
+		}
+		if got, want := s.Sources[ref("ServiceAccount", "default", "same")].File, "m/00.yaml"; got != want {
+			t.Errorf("duplicate kept from %s, want %s", got, want)
+		}
+		if got, want := len(s.ServiceAccounts), n+1; got != want {
+			t.Errorf("service accounts: got %d, want %d", got, want)
+		}
+		if diff := cmp.Diff(wantDiags, gotDiags(s.Diagnostics, wantDiags)); diff != "" {
+			t.Fatalf("diagnostics (-want +got):\n%s", diff)
+		}
+	}
+}
+
+// brokenFS serves fsys, but opening the file named bad fails.
+type brokenFS struct {
+	fs.FS
+	bad string
+}
+
+var errOpen = errors.New("permission denied")
+
+func (b brokenFS) Open(name string) (fs.File, error) {
+	if name == b.bad {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: errOpen}
+	}
+	return b.FS.Open(name)
+}
+
+// TestReadFSStopsAtUnreadableFile: the files before an unreadable one are
+// added, the ones after are not, and the error names the file.
+func TestReadFSStopsAtUnreadableFile(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{}
+	for i := range 20 {
+		fsys[fmt.Sprintf("m/%02d.yaml", i)] = serviceAccount(fmt.Sprintf("sa-%02d", i))
+	}
+	s := estate.New("test")
+	err := manifest.ReadFS(t.Context(), brokenFS{fsys, "m/10.yaml"}, "m", "m", s, defaultNS)
+	if !errors.Is(err, errOpen) || !strings.Contains(err.Error(), "m/10.yaml") {
+		t.Fatalf("got error %v, want %v naming m/10.yaml", err, errOpen)
+	}
+	var got []string
+	for _, sa := range s.ServiceAccounts {
+		got = append(got, sa.Name)
+	}
+	want := []string{"sa-00", "sa-01", "sa-02", "sa-03", "sa-04", "sa-05", "sa-06", "sa-07", "sa-08", "sa-09"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("service accounts (-want +got):\n%s", diff)
+	}
+}
+
+// hugeFS holds huge.json, which says it is 1 GiB; read counts the bytes
+// read from it.
+type hugeFS struct{ read *atomic.Int64 }
+
+func (h hugeFS) Open(name string) (fs.File, error) {
+	if name != "huge.json" {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return hugeFile(h), nil
+}
+
+type hugeFile struct{ read *atomic.Int64 }
+
+func (f hugeFile) Read(p []byte) (int, error) {
+	clear(p)
+	f.read.Add(int64(len(p)))
+	return len(p), nil
+}
+func (hugeFile) Close() error               { return nil }
+func (hugeFile) Stat() (fs.FileInfo, error) { return hugeInfo{}, nil }
+
+type hugeInfo struct{}
+
+func (hugeInfo) Name() string       { return "huge.json" }
+func (hugeInfo) Size() int64        { return 1 << 30 }
+func (hugeInfo) Mode() fs.FileMode  { return 0o644 }
+func (hugeInfo) ModTime() time.Time { return time.Time{} }
+func (hugeInfo) IsDir() bool        { return false }
+func (hugeInfo) Sys() any           { return nil }
+
+// TestReadFSRefusesHugeFileUnread: a 1 GiB file is refused from its size,
+// before a byte of it is read, with an error naming it and the limit.
+func TestReadFSRefusesHugeFileUnread(t *testing.T) {
+	t.Parallel()
+	var read atomic.Int64
+	s := estate.New("test")
+	err := manifest.ReadFS(t.Context(), hugeFS{&read}, "huge.json", "dump/huge.json", s, defaultNS)
+	if !errors.Is(err, manifest.ErrTooLarge) || !strings.Contains(err.Error(), "dump/huge.json") || !strings.Contains(err.Error(), "512 MiB limit") {
+		t.Fatalf("got error %v, want %v naming dump/huge.json", err, manifest.ErrTooLarge)
+	}
+	if n := read.Load(); n != 0 {
+		t.Errorf("read %d bytes, want none", n)
+	}
+}
+
+// TestReadLongListOrder: the items of a long List are decoded concurrently
+// but added in order: each keeps its item index, the first of duplicates is
+// kept and diagnostics come in item order.
+func TestReadLongListOrder(t *testing.T) {
+	t.Parallel()
+	const n = 2000
+	var b strings.Builder
+	b.WriteString(`{"apiVersion": "v1", "kind": "ServiceAccountList", "items": [`)
+	var wantDiags []diag
+	item := func(i int) estate.Source { return estate.Source{File: inputName, Line: 1, Document: 1, Item: i} }
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		switch {
+		case i%100 == 7: // a duplicate of the item before
+			fmt.Fprintf(&b, `{"metadata": {"name": "sa-%d"}}`, i-1)
+			wantDiags = append(wantDiags, diag{estate.Warning, item(i + 1), fmt.Sprintf("ServiceAccount/default/sa-%d", i-1), "duplicate"})
+		case i%100 == 42: // a field of the wrong type
+			fmt.Fprintf(&b, `{"metadata": {"name": "sa-%d"}, "secrets": 1}`, i)
+			wantDiags = append(wantDiags, diag{estate.Error, item(i + 1), "", "cannot unmarshal number"})
+		default:
+			fmt.Fprintf(&b, `{"metadata": {"name": "sa-%d"}}`, i)
+		}
+	}
+	b.WriteString("]}")
+	s := read(t, b.String(), defaultNS)
+	if got, want := len(s.ServiceAccounts), n-2*n/100; got != want {
+		t.Errorf("service accounts: got %d, want %d", got, want)
+	}
+	for i, sa := range s.ServiceAccounts {
+		if src := s.Sources[ref("ServiceAccount", "default", sa.Name)]; sa.Name != fmt.Sprintf("sa-%d", src.Item-1) {
+			t.Fatalf("service account %d: got %s from item %d", i, sa.Name, src.Item)
+		}
+	}
+	if diff := cmp.Diff(wantDiags, gotDiags(s.Diagnostics, wantDiags)); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
 	}
 }
