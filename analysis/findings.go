@@ -3,7 +3,6 @@ package analysis
 import (
 	"cmp"
 	"slices"
-	"strings"
 
 	"github.com/trustpath/trustpath/graph"
 )
@@ -17,24 +16,16 @@ type Finding struct {
 	Target   Target
 	Severity Severity
 	Score    int // impact × ease
-
-	id string // ID, computed once: findings are sorted and matched by it
 }
 
 // ID names a finding stably: the actor, the crossing's ends and the target.
 // Several techniques across one crossing make one finding, the cheapest.
-func (f Finding) ID() string {
-	if f.id != "" {
-		return f.id
-	}
-	return f.makeID()
-}
-
-func (f Finding) makeID() string {
-	step := f.Path.Steps[f.Crossing.Step]
-	return f.Actor.String() + ": " + string(f.Crossing.From.Key) + " -> " + string(step.T.Key) +
+func (f *Finding) ID() string {
+	return f.Actor.String() + ": " + string(f.Crossing.From.Key) + " -> " + string(f.crossingEnd().Key) +
 		" => " + string(f.Target.Vertex.Key)
 }
+
+func (f *Finding) crossingEnd() *graph.Vertex { return f.Path.Steps[f.Crossing.Step].T }
 
 // Cause is the findings that one missing control lets through. Adding it
 // closes those whose crossing only one technique takes; where several do
@@ -120,8 +111,8 @@ func Analyze(g *graph.Graph, o Options) *Result {
 	if len(kinds) == 0 {
 		kinds = []ActorKind{External, CompromisedContainer, MaliciousUser}
 	}
-	seen := map[string]int{} // finding ID → index in res.Findings
 	groups := parallel(g.Edges(), o.Skip)
+	visits := newVisits(len(g.Vertices()))
 	for _, kind := range kinds {
 		starts := Actors(g, kind)
 		if o.From != nil {
@@ -135,33 +126,31 @@ func Analyze(g *graph.Graph, o Options) *Result {
 		}
 		fwd := search(v, starts)
 		en := entrances{}
+		// A finding is its actor kind, crossing and target; the target
+		// follows from the crossing's end, so within one kind the
+		// crossing's two ends name it.
+		seen := map[[2]*graph.Vertex]int{} // → index in res.Findings
 		for _, group := range groups {
 			if group[0].T.Kind.IsTransit() {
 				continue
 			}
-			f := crossingFinding(fwd, en, group, o.MinBoundary)
-			if f == nil {
+			c, ok := crossingAt(fwd, en, group, o.MinBoundary)
+			if !ok {
 				continue
 			}
+			to := c.e.T
 			for _, t := range tiers {
-				to := group[0].T
-				head, ok := t.tree.Path(to)
-				if !ok && t.byKey[to].Vertex == nil {
+				tail := t.tree.via[to.UID] != nil
+				if !tail && t.byKey[to].Vertex == nil {
 					continue // this tier is not reached from here
 				}
-				target := t.byKey[to]
-				if ok {
-					target = t.byKey[head.To()]
-					f.Path.Steps = append(f.Path.Steps, head.Steps...)
-					f.Path.Cost += head.Cost
-				}
-				if !loopless(f.Path) {
+				if !visits.loopless(fwd, c, t.tree) {
 					break // it would pass a vertex twice: a detour, not an attack
 				}
-				f.Actor, f.Target = kind, target
-				f.Severity, f.Score = severityOf(target.Impact, f.Path.Cost)
-				f.id = f.makeID()
-				id := f.id
+				f := c.finding(fwd, t.tree)
+				f.Actor, f.Target = kind, t.byKey[f.Path.To()]
+				f.Severity, f.Score = severityOf(f.Target.Impact, f.Path.Cost)
+				id := [2]*graph.Vertex{c.from, to}
 				if i, dup := seen[id]; !dup {
 					seen[id] = len(res.Findings)
 					res.Findings = append(res.Findings, f)
@@ -172,7 +161,7 @@ func Analyze(g *graph.Graph, o Options) *Result {
 			}
 		}
 	}
-	slices.SortFunc(res.Findings, compareFindings)
+	sortFindings(res.Findings)
 	res.Causes = causes(res.Findings)
 	return res
 }
@@ -217,20 +206,30 @@ func (en entrances) of(fwd *Tree, hub *graph.Vertex) []*graph.Edge {
 	return out
 }
 
-// crossingFinding returns the start of a finding at edge e: the cheapest
-// path from an actor through e, if e crosses a boundary at or beyond min
-// without a control. For an edge out of a transit vertex, the crossing
+// crossing is an uncontrolled boundary crossing an actor reaches: the
+// edge e across it, and when e leaves a transit vertex, the edge in that
+// enters the transit vertex from the crossing's real start.
+type crossing struct {
+	from     *graph.Vertex
+	in, e    *graph.Edge
+	boundary graph.Boundary
+	missing  []string
+}
+
+// crossingAt returns the crossing at a group of parallel edges, if it
+// crosses a boundary at or beyond min without a control and an actor
+// reaches its start. For an edge out of a transit vertex, the crossing
 // starts at the real vertex before it: among the cheapest entrances, one
 // from another namespace than e's end if there is one (the wider
 // crossing), else the cheapest.
-func crossingFinding(fwd *Tree, en entrances, group []*graph.Edge, min graph.Boundary) *Finding {
+func crossingAt(fwd *Tree, en entrances, group []*graph.Edge, min graph.Boundary) (crossing, bool) {
 	e := group[0] // the cheapest technique across; the group shares its ends
 	for _, x := range group {
 		if x.Cost < e.Cost {
 			e = x
 		}
 	}
-	var in *graph.Edge // the edge into the transit vertex, if any
+	var in *graph.Edge
 	from := e.F
 	if e.F.Kind.IsTransit() {
 		for _, x := range en.of(fwd, e.F) {
@@ -247,13 +246,16 @@ func crossingFinding(fwd *Tree, en entrances, group []*graph.Edge, min graph.Bou
 			}
 		}
 		if in == nil {
-			return nil
+			return crossing{}, false
 		}
 		from = in.F
 	} else if !fwd.Reached(e.F) {
-		return nil
+		return crossing{}, false
 	}
 	b := graph.Cross(from.Loc, e.T.Loc)
+	if b < min {
+		return crossing{}, false
+	}
 	// Every technique across this crossing is a way through it; closing the
 	// crossing takes the controls of all of them, so the finding names them all.
 	var missing []string
@@ -263,19 +265,36 @@ func crossingFinding(fwd *Tree, en entrances, group []*graph.Edge, min graph.Bou
 	if in != nil {
 		missing = append(missing, in.Missing...)
 	}
-	if b < min || len(missing) == 0 {
-		return nil
+	if len(missing) == 0 {
+		return crossing{}, false
 	}
-	p, _ := fwd.Path(from) // empty when from is itself an actor
-	if in != nil {
-		p.Steps = append(p.Steps, in)
-		p.Cost += in.Cost
-	}
-	step := len(p.Steps)
-	p.Steps = append(p.Steps, e)
-	p.Cost += e.Cost
 	slices.Sort(missing)
-	return &Finding{Path: p, Crossing: Crossing{Step: step, Boundary: b, From: from, Missing: slices.Compact(missing)}}
+	return crossing{from: from, in: in, e: e, boundary: b, missing: slices.Compact(missing)}, true
+}
+
+// finding returns the crossing's finding: the cheapest path from an actor
+// to its start, through it, and on along back, the cheapest path from its
+// end to a target. The steps are laid out in one allocation: there are
+// millions of findings in a large estate.
+func (c crossing) finding(fwd, back *Tree) *Finding {
+	head, tail := fwd.depth(c.from), back.depth(c.e.T)
+	step := head
+	if c.in != nil {
+		step++
+	}
+	steps := make([]*graph.Edge, step+1+tail)
+	fwd.fill(steps[:head], c.from)
+	if c.in != nil {
+		steps[head] = c.in
+	}
+	steps[step] = c.e
+	back.fill(steps[step+1:], c.e.T)
+	cost := fwd.Cost(c.from) + c.e.Cost + back.Cost(c.e.T)
+	if c.in != nil {
+		cost += c.in.Cost
+	}
+	return &Finding{Path: Path{Steps: steps, Cost: cost},
+		Crossing: Crossing{Step: step, Boundary: c.boundary, From: c.from, Missing: c.missing}}
 }
 
 // parallel splits edges, sorted by (from, to, technique) as the graph keeps
@@ -299,22 +318,71 @@ func parallel(edges []*graph.Edge, skip func(*graph.Edge) bool) [][]*graph.Edge 
 	return out
 }
 
-// loopless reports whether a path visits no vertex twice.
-func loopless(p Path) bool {
-	seen := make(map[*graph.Vertex]bool, len(p.Steps)+1)
-	for _, v := range p.Vertices() {
-		if seen[v] {
-			return false
-		}
-		seen[v] = true
-	}
-	return true
+// visits marks the vertices of one path at a time, by vertex UID: a path
+// is checked without allocating, which matters across millions of findings.
+type visits struct {
+	mark []uint32 // the path number that last visited each vertex
+	path uint32
 }
 
-func compareFindings(a, b *Finding) int {
-	return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(b.Target.Impact, a.Target.Impact),
-		cmp.Compare(a.Path.Cost, b.Path.Cost), strings.Compare(a.ID(), b.ID()))
+func newVisits(n int) *visits { return &visits{mark: make([]uint32, n)} }
+
+// loopless reports whether the path of crossing c, from an actor along
+// fwd and on to a target along back, visits no vertex twice.
+func (vs *visits) loopless(fwd *Tree, c crossing, back *Tree) bool {
+	vs.path++
+	fresh := func(x *graph.Vertex) bool {
+		if vs.mark[x.UID] == vs.path {
+			return false
+		}
+		vs.mark[x.UID] = vs.path
+		return true
+	}
+	ok := fwd.each(c.from, fresh)
+	if ok && c.in != nil {
+		ok = fresh(c.in.T)
+	}
+	return ok && back.each(c.e.T, fresh)
 }
+
+// sortFindings orders findings most severe first: by score, then impact,
+// then the cheaper path, then as their IDs would sort. Millions of findings
+// tie on the first three, so the IDs are compared by vertex UIDs, which
+// follow sorted keys (and the actor by its name's rank), on a compact copy
+// of the sort keys rather than by chasing pointers.
+func sortFindings(fs []*Finding) {
+	type sortKey struct {
+		score, impact     int
+		cost              float64
+		actor             int
+		from, end, target int64
+		f                 *Finding
+	}
+	keys := make([]sortKey, len(fs))
+	for i, f := range fs {
+		keys[i] = sortKey{f.Score, int(f.Target.Impact), f.Path.Cost, actorRank[f.Actor],
+			f.Crossing.From.UID, f.crossingEnd().UID, f.Target.Vertex.UID, f}
+	}
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(b.impact, a.impact), cmp.Compare(a.cost, b.cost),
+			cmp.Compare(a.actor, b.actor), cmp.Compare(a.from, b.from), cmp.Compare(a.end, b.end), cmp.Compare(a.target, b.target))
+	})
+	for i := range keys {
+		fs[i] = keys[i].f
+	}
+}
+
+// actorRank orders actor kinds by name, as finding IDs begin with it.
+var actorRank = func() (rank [len(actorNames)]int) {
+	for a := range actorNames {
+		for b := range actorNames {
+			if actorNames[b] < actorNames[a] {
+				rank[a]++
+			}
+		}
+	}
+	return rank
+}()
 
 // causes groups findings by missing control. A crossing with two missing
 // controls (no egress policy here, no ingress policy there) belongs to

@@ -99,6 +99,42 @@ func (t *Tree) Path(x *graph.Vertex) (Path, bool) {
 	return p, true
 }
 
+// depth returns the number of steps of the cheapest path to x.
+func (t *Tree) depth(x *graph.Vertex) int {
+	n := 0
+	for e := t.via[x.UID]; e != nil; e = t.via[t.v.near(e).UID] {
+		n++
+	}
+	return n
+}
+
+// fill writes the steps of the cheapest path to x into dst, which holds
+// exactly depth(x) of them, in attack order.
+func (t *Tree) fill(dst []*graph.Edge, x *graph.Vertex) {
+	i, step := len(dst)-1, -1 // a forward tree walks back from the end
+	if t.v.reverse {
+		i, step = 0, 1 // a reversed tree walks from x towards the target
+	}
+	for e := t.via[x.UID]; e != nil; e = t.via[t.v.near(e).UID] {
+		dst[i] = e
+		i += step
+	}
+}
+
+// each calls visit on x and on every vertex of its cheapest path, until
+// visit returns false; it reports whether none did.
+func (t *Tree) each(x *graph.Vertex, visit func(*graph.Vertex) bool) bool {
+	if !visit(x) {
+		return false
+	}
+	for e := t.via[x.UID]; e != nil; e = t.via[t.v.near(e).UID] {
+		if !visit(t.v.near(e)) {
+			return false
+		}
+	}
+	return true
+}
+
 // queue is a binary min-heap of vertices by tentative distance, typed so
 // that pushing does not allocate an interface per entry.
 type item struct {
