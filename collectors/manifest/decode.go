@@ -6,15 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/scheme"
 	kjson "sigs.k8s.io/json"
-	"sigs.k8s.io/yaml"
 
 	"github.com/trustpath/trustpath/collectors/estate"
 )
@@ -25,7 +22,8 @@ import (
 type decoder struct {
 	events []event
 	scan   scanned // the value being decoded, reused between values
-	// workers is how many goroutines may decode the items of one List.
+	// workers is how many goroutines may decode the items of one List
+	// or the documents of one YAML stream.
 	workers int
 }
 
@@ -45,28 +43,7 @@ func (d *decoder) stream(ctx context.Context, data []byte, file string) {
 			return
 		}
 	}
-	for _, doc := range splitYAML(data) {
-		if ctx.Err() != nil {
-			return
-		}
-		src := estate.Source{File: file, Line: doc.start + contentLine(doc.data) - 1, Document: doc.index}
-		if doc.badSeparator > 0 {
-			// The line itself is not quoted: it may hold anything.
-			src.Line = doc.badSeparator
-			d.fail(src, errors.New(`invalid document separator: only a comment may follow "---" on its line`))
-			continue
-		}
-		raw, err := yaml.YAMLToJSON(doc.data)
-		if err != nil {
-			line, msg := yamlErrorLine(err, doc.start)
-			if line > 0 {
-				src.Line = line
-			}
-			d.fail(src, errors.New(msg))
-			continue
-		}
-		d.jsonDocument(ctx, raw, src)
-	}
+	d.yamlStream(ctx, data, file)
 }
 
 // firstValue returns the first JSON value of data, or data when it holds
@@ -77,18 +54,6 @@ func firstValue(data []byte) []byte {
 		return data
 	}
 	return raw
-}
-
-// yamlStart reports whether the first document of data parses as YAML: a
-// stream that starts like JSON but is not JSON is YAML's flow style when it
-// does, and broken JSON (reported as such) when it does not.
-func yamlStart(data []byte) bool {
-	docs := splitYAML(data)
-	if len(docs) == 0 {
-		return false
-	}
-	_, err := yaml.YAMLToJSON(docs[0].data)
-	return err == nil
 }
 
 // typeHead is what encoding/json reads of an object before it is decoded in
@@ -234,40 +199,4 @@ func (d *decoder) addGaps(gaps []estate.Gap) {
 	if len(gaps) > 0 {
 		d.events = append(d.events, event{what: addGaps, gaps: gaps})
 	}
-}
-
-var yamlLine = regexp.MustCompile(`yaml: line (\d+): `)
-
-// parserProblems are the messages of go-yaml's parser errors, as opposed to
-// its scanner errors. go.yaml.in/yaml/v2, which sigs.k8s.io/yaml uses, adds
-// one to the 0-based line of a scanner error but not of a parser error
-// (parser.fail in its decode.go), so a parser error's line is one too small.
-var parserProblems = map[string]bool{
-	"did not find expected <stream-start>":   true,
-	"did not find expected <document start>": true,
-	"did not find expected node content":     true,
-	"did not find expected '-' indicator":    true,
-	"did not find expected key":              true,
-	"did not find expected ',' or ']'":       true,
-	"did not find expected ',' or '}'":       true,
-	"found undefined tag handle":             true,
-	"found duplicate %YAML directive":        true,
-	"found incompatible YAML document":       true,
-	"found duplicate %TAG directive":         true,
-}
-
-// yamlErrorLine turns the parser's line, counted from the document's start,
-// into a line of the file, and returns the message without it.
-func yamlErrorLine(err error, docStart int) (line int, msg string) {
-	msg = strings.TrimPrefix(err.Error(), "error converting YAML to JSON: ")
-	m := yamlLine.FindStringSubmatchIndex(msg)
-	if m == nil {
-		return 0, "invalid YAML: " + msg
-	}
-	n, _ := strconv.Atoi(msg[m[2]:m[3]]) // the pattern admits digits only
-	problem := msg[m[1]:]
-	if parserProblems[problem] {
-		n++
-	}
-	return docStart + n - 1, "invalid YAML: " + problem
 }

@@ -128,6 +128,29 @@ func TestReadObjectLimits(t *testing.T) {
 	}
 }
 
+// TestReadYAMLKeyLimit: a YAML document with a million keys is refused
+// before it is parsed, naming the limit, and the next document loads.
+func TestReadYAMLKeyLimit(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: million\ndata:\n")
+	for i := range 1_000_000 {
+		fmt.Fprintf(&b, "  k%d: v\n", i)
+	}
+	b.WriteString("---\n" + "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: after}\n")
+	s := read(t, b.String(), defaultNS)
+	if _, ok := s.Sources[ref("ServiceAccount", "default", "after")]; !ok || s.Objects() != 1 {
+		t.Errorf("sources: got %v, want ServiceAccount/default/after alone", s.Sources)
+	}
+	if len(s.Diagnostics) != 1 {
+		t.Fatalf("diagnostics: got %v, want one", s.Diagnostics)
+	}
+	d := s.Diagnostics[0]
+	if !errors.Is(d, manifest.ErrYAMLTooManyKeys) || !strings.Contains(d.Error(), "524288-key limit") || d.Source != at(1, 1, 0) {
+		t.Errorf("diagnostic: got %q, want one at in.yaml:1 (document 1) wrapping %v", d, manifest.ErrYAMLTooManyKeys)
+	}
+}
+
 // kindOf returns the kind under which s holds the object named name.
 func kindOf(s *estate.Snapshot, name string) string {
 	for r := range s.Sources {

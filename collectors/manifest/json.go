@@ -155,15 +155,22 @@ func (d *decoder) elements(ctx context.Context, data []byte, elems []head, src e
 			d.scannedObject(ctx, data, &elems[i], nil, s, def)
 		}
 	}
-	shares := min(d.workers, len(elems)/minShare)
+	d.inShares(len(elems), minShare, decode)
+}
+
+// inShares has decode decode n things in runs [from, to): one run per
+// worker, run concurrently when each would hold at least least things,
+// each into a decoder of its own, whose events are then appended in order.
+func (d *decoder) inShares(n, least int, decode func(d *decoder, from, to int)) {
+	shares := min(d.workers, n/least)
 	if shares <= 1 {
-		decode(d, 0, len(elems))
+		decode(d, 0, n)
 		return
 	}
 	parts := make([]decoder, shares)
 	var wg sync.WaitGroup
 	for p := range parts {
-		wg.Go(func() { decode(&parts[p], p*len(elems)/shares, (p+1)*len(elems)/shares) })
+		wg.Go(func() { decode(&parts[p], p*n/shares, (p+1)*n/shares) })
 	}
 	wg.Wait()
 	for _, p := range parts {

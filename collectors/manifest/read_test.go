@@ -325,3 +325,41 @@ func TestReadLongListOrder(t *testing.T) {
 		t.Errorf("diagnostics (-want +got):\n%s", diff)
 	}
 }
+
+// TestReadLongYAMLOrder: the documents of a long YAML stream are decoded
+// concurrently but added in order, each at its own line.
+func TestReadLongYAMLOrder(t *testing.T) {
+	t.Parallel()
+	const n = 200
+	var b strings.Builder
+	var wantDiags []diag
+	for i := range n {
+		line := 4*i + 1 // each document is three lines and a separator
+		src := estate.Source{File: inputName, Line: line, Document: i + 1}
+		switch {
+		case i%10 == 3: // a duplicate of the document before
+			fmt.Fprintf(&b, "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa-%d}\n---\n", i-1)
+			wantDiags = append(wantDiags, diag{estate.Warning, src, fmt.Sprintf("ServiceAccount/default/sa-%d", i-1), "duplicate"})
+		case i%10 == 6: // a colon in a plain scalar, on the document's third line
+			fmt.Fprintf(&b, "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a: b}\n---\n")
+			src.Line += 2
+			wantDiags = append(wantDiags, diag{estate.Error, src, "", "invalid YAML"})
+		default:
+			fmt.Fprintf(&b, "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa-%d}\n---\n", i)
+		}
+	}
+	s := read(t, b.String(), defaultNS)
+	if got, want := len(s.ServiceAccounts), n-2*n/10; got != want {
+		t.Errorf("service accounts: got %d, want %d", got, want)
+	}
+	for _, sa := range s.ServiceAccounts {
+		var i int
+		fmt.Sscanf(sa.Name, "sa-%d", &i)
+		if got, want := s.Sources[ref("ServiceAccount", "default", sa.Name)], (estate.Source{File: inputName, Line: 4*i + 1, Document: i + 1}); got != want {
+			t.Errorf("%s: got source %v, want %v", sa.Name, got, want)
+		}
+	}
+	if diff := cmp.Diff(wantDiags, gotDiags(s.Diagnostics, wantDiags)); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+}
