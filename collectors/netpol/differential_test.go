@@ -379,3 +379,86 @@ func TestDifferential(t *testing.T) {
 		}
 	}
 }
+
+// reasonSet is a side's reasons as text, for comparison as a set.
+func reasonSet(rs []netpol.Reason) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range rs {
+		out[r.Text] = true
+	}
+	return out
+}
+
+// TestFlowsAgreeWithCheck holds Flows, which decides each side once per
+// candidate from the rules that named it, to Check, which evaluates one
+// connection from scratch: on random clusters, every pair flow's ports
+// must be allowed by Check with the same reasons on both sides, and every
+// connection Check allows must be told exactly once — by a pair flow, or
+// by a flow with a nil From when the source's egress is open and the port
+// admits every pod.
+func TestFlowsAgreeWithCheck(t *testing.T) {
+	t.Parallel()
+	runs := 400
+	if testing.Short() {
+		runs = 50
+	}
+	for seed := range runs {
+		r := rand.New(rand.NewPCG(uint64(seed), 11))
+		s := randCluster(r)
+		e := netpol.New(s, workload.Groups(s, ""))
+		type pairPort struct {
+			from, to *netpol.Endpoint
+			port     netpol.Port
+		}
+		told := map[pairPort]bool{}
+		hub := map[*netpol.Endpoint]map[netpol.Port]bool{}
+		for _, f := range e.Flows() {
+			if f.From == nil {
+				if len(f.Egress) != 0 {
+					t.Fatalf("seed %d: flow to %v with a nil From has egress reasons %v", seed, f.To.Groups[0].Key, f.Egress)
+				}
+				hub[f.To] = map[netpol.Port]bool{}
+				for _, p := range f.Ports {
+					hub[f.To][p] = true
+				}
+				continue
+			}
+			eg, in := map[string]bool{}, map[string]bool{}
+			for _, p := range f.Ports {
+				v := e.Check(netpol.PodParty(f.From), netpol.PodParty(f.To), p)
+				if !v.Allowed {
+					t.Fatalf("seed %d: flow %s -> %s %s: Check denies it: %v %v", seed, f.From.Groups[0].Key, f.To.Groups[0].Key, p, v.Egress, v.Ingress)
+				}
+				k := pairPort{f.From, f.To, p}
+				if told[k] {
+					t.Fatalf("seed %d: %s -> %s %s told twice", seed, f.From.Groups[0].Key, f.To.Groups[0].Key, p)
+				}
+				told[k] = true
+				for r := range reasonSet(v.Egress) {
+					eg[r] = true
+				}
+				for r := range reasonSet(v.Ingress) {
+					in[r] = true
+				}
+			}
+			if d := cmp.Diff(eg, reasonSet(f.Egress)); d != "" {
+				t.Fatalf("seed %d: flow %s -> %s egress reasons (-Check +Flows):\n%s", seed, f.From.Groups[0].Key, f.To.Groups[0].Key, d)
+			}
+			if d := cmp.Diff(in, reasonSet(f.Ingress)); d != "" {
+				t.Fatalf("seed %d: flow %s -> %s ingress reasons (-Check +Flows):\n%s", seed, f.From.Groups[0].Key, f.To.Groups[0].Key, d)
+			}
+		}
+		for _, src := range e.Endpoints() {
+			for _, dst := range e.Endpoints() {
+				for _, p := range dst.Ports {
+					allowed := e.Check(netpol.PodParty(src), netpol.PodParty(dst), p).Allowed
+					viaHub := e.OpenEgress(src) != nil && hub[dst][p]
+					if got := told[pairPort{src, dst, p}]; got != (allowed && !viaHub) {
+						t.Fatalf("seed %d: %s -> %s %s: pair flow %t, want %t (allowed %t, through the hub %t)",
+							seed, src.Groups[0].Key, dst.Groups[0].Key, p, got, allowed && !viaHub, allowed, viaHub)
+					}
+				}
+			}
+		}
+	}
+}

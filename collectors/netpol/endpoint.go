@@ -41,6 +41,8 @@ type Endpoint struct {
 	sig    string
 	nsSet  labels.Set
 	policy [2][]*policy // the policies selecting it, by Direction
+
+	openEgress []Reason // why it may send to every pod on every port; nil when it may not
 }
 
 // Isolated reports whether some policy isolates the endpoint in direction d.

@@ -22,7 +22,10 @@ type Engine struct {
 	nsLabels    map[string]labels.Set // with kubernetes.io/metadata.name
 	policies    []*policy
 	nodeAddrs   []netip.Prefix // node addresses, as /32 or /128; private ranges when unknown
-	nsCache     map[string][]string
+
+	// The reasons of a side that no policy isolates and of a hostNetwork
+	// pod, by Direction; shared like a rule's reasons.
+	notIsolated, hostNetwork [2][]Reason
 
 	// Port indexes: which endpoints listen on a port number (Name unset), a
 	// port name, or a protocol at all.
@@ -43,14 +46,21 @@ func New(s *estate.Snapshot, groups []*workload.Group) *Engine {
 		byGroup:     map[*workload.Group]*Endpoint{},
 		byNamespace: map[string][]*Endpoint{},
 		nsLabels:    map[string]labels.Set{},
-		nsCache:     map[string][]string{},
 		byPort:      map[Port][]*Endpoint{},
 		byPortName:  map[portName][]*Endpoint{},
 		byProtocol:  map[corev1.Protocol][]*Endpoint{},
 	}
+	for d := range e.notIsolated {
+		e.notIsolated[d] = []Reason{{Kind: NotIsolated, Direction: Direction(d),
+			Text: fmt.Sprintf("not isolated for %s: no NetworkPolicy selects it", Direction(d))}}
+		e.hostNetwork[d] = []Reason{{Kind: HostNetwork, Direction: Direction(d),
+			Text: "hostNetwork pod: not subject to NetworkPolicy"}}
+	}
 	for _, ns := range s.Namespaces {
 		e.nsLabels[ns.Name] = labels.Set(ns.Labels)
 	}
+	e.nodeAddrs = nodeAddresses(s.Nodes)
+	blocks := map[string][2]bool{}
 	for _, g := range groups {
 		e.namespace(g.Namespace())
 	}
@@ -61,15 +71,19 @@ func New(s *estate.Snapshot, groups []*workload.Group) *Engine {
 			s.Report(&estate.Diagnostic{Severity: estate.Warning, Source: s.Sources[ref], Object: ref.String(),
 				Err: fmt.Errorf("networkpolicy/%s/%s %w", np.Namespace, np.Name, err)})
 		}
-		e.policies = append(e.policies, compile(np, report))
+		p := compile(np, report)
+		e.prepare(p, blocks)
+		e.policies = append(e.policies, p)
 	}
 	for ns := range e.nsLabels {
 		e.namespaces = append(e.namespaces, ns)
 	}
 	slices.Sort(e.namespaces)
-	e.nodeAddrs = nodeAddresses(s.Nodes)
 	e.classify(groups)
 	e.select_()
+	for _, ep := range e.endpoints {
+		ep.openEgress = e.openEgress(ep)
+	}
 	return e
 }
 
@@ -173,20 +187,3 @@ func (e *Engine) Endpoints() []*Endpoint { return e.endpoints }
 
 // EndpointOf returns the endpoint a pod group belongs to.
 func (e *Engine) EndpointOf(g *workload.Group) *Endpoint { return e.byGroup[g] }
-
-// selectedNamespaces returns the namespaces a selector picks, cached by the
-// selector's text since many policies repeat the same namespace selector.
-func (e *Engine) selectedNamespaces(sel labels.Selector) []string {
-	key := sel.String()
-	if ns, ok := e.nsCache[key]; ok {
-		return ns
-	}
-	var out []string
-	for _, ns := range e.namespaces {
-		if sel.Matches(e.nsLabels[ns]) {
-			out = append(out, ns)
-		}
-	}
-	e.nsCache[key] = out
-	return out
-}

@@ -64,7 +64,8 @@ type Reason struct {
 
 func (r Reason) String() string { return r.Text }
 
-// Verdict is the answer for one connection and port.
+// Verdict is the answer for one connection and port. Its reason slices
+// may be shared with other verdicts and flows: read them, never modify them.
 type Verdict struct {
 	Allowed bool
 	Egress  []Reason // at the source
@@ -90,17 +91,14 @@ func (e *Engine) Check(src, dst Party, port Port) Verdict {
 // side decides whether the policies of at allow traffic in direction d with
 // other on port, and says why: the rules that allow it, or that none does.
 func (e *Engine) side(d Direction, at *Endpoint, other Party, port Port) (bool, []Reason) {
-	if at.HostNetwork {
-		return true, []Reason{{Kind: HostNetwork, Direction: d, Text: "hostNetwork pod: not subject to NetworkPolicy"}}
-	}
-	if !at.Isolated(d) {
-		return true, []Reason{{Kind: NotIsolated, Direction: d, Text: fmt.Sprintf("not isolated for %s: no NetworkPolicy selects it", d)}}
+	if why := e.unrestricted(d, at); why != nil {
+		return true, why
 	}
 	var allowed []Reason
 	for _, p := range at.policy[d] {
-		for _, r := range p.rules[d] {
-			if r.matchesPort(port) && e.matchesPeer(r, p.namespace, other) {
-				allowed = append(allowed, ruleReason(d, p, r, ""))
+		for i := range p.rules[d] {
+			if r := &p.rules[d][i]; r.matchesPort(port) && e.matchesPeer(r, p.namespace, other) {
+				allowed = append(allowed, r.reason...)
 			}
 		}
 	}
@@ -110,9 +108,17 @@ func (e *Engine) side(d Direction, at *Endpoint, other Party, port Port) (bool, 
 	return false, []Reason{{Kind: Denied, Direction: d, Text: fmt.Sprintf("isolated for %s by %s; no rule allows it", d, policyNames(at.policy[d]))}}
 }
 
-func ruleReason(d Direction, p *policy, r rule, note string) Reason {
-	return Reason{Kind: ByRule, Direction: d, Policy: p.ref, Rule: r.index,
-		Text: fmt.Sprintf("allowed by networkpolicy/%s/%s %s rule %d%s", p.ref.Namespace, p.ref.Name, d, r.index, note)}
+// unrestricted returns why at's side in direction d allows everything
+// before any rule is looked at — it is a hostNetwork pod, or no policy
+// isolates it — or nil when its policies decide.
+func (e *Engine) unrestricted(d Direction, at *Endpoint) []Reason {
+	switch {
+	case at.HostNetwork:
+		return e.hostNetwork[d]
+	case !at.Isolated(d):
+		return e.notIsolated[d]
+	}
+	return nil
 }
 
 func policyNames(ps []*policy) string {
@@ -125,39 +131,40 @@ func policyNames(ps []*policy) string {
 
 // matchesPeer reports whether a rule's peers include other. policyNS is the
 // namespace of the rule's policy, which a peer without namespaceSelector means.
-func (e *Engine) matchesPeer(r rule, policyNS string, other Party) bool {
+func (e *Engine) matchesPeer(r *rule, policyNS string, other Party) bool {
+	switch other.Kind {
+	case PartyInternet:
+		return r.toPublic
+	case PartyNode:
+		return r.toNode
+	}
+	return r.matchesPod(policyNS, other.Endpoint)
+}
+
+// matchesPod reports whether a rule's peers include the pods of ep, which
+// is not a hostNetwork endpoint: selectors choose pods, ipBlocks never do.
+func (r *rule) matchesPod(policyNS string, ep *Endpoint) bool {
 	if r.allPeers {
 		return true
 	}
-	for _, p := range r.peers {
-		if e.peerMatches(p, policyNS, other) {
+	for i := range r.peers {
+		if r.peers[i].selects(policyNS, ep) {
 			return true
 		}
 	}
 	return false
 }
 
-func (e *Engine) peerMatches(p peer, policyNS string, other Party) bool {
+// selects reports whether a selector peer chooses the pods of ep.
+func (p *peer) selects(policyNS string, ep *Endpoint) bool {
 	switch {
-	case p.broken:
+	case p.broken, p.block != nil:
 		return false
-	case p.block != nil:
-		switch other.Kind {
-		case PartyInternet:
-			return p.block.public()
-		case PartyNode:
-			return p.block.holdsAnyOf(e.nodeAddrs)
-		}
-		return false // ipBlock does not select pods
-	case other.Kind != PartyPod:
-		return false // selectors select pods only
-	}
-	ep := other.Endpoint
-	if p.namespaces == nil {
+	case p.namespaces == nil:
 		if ep.Namespace != policyNS {
 			return false
 		}
-	} else if !p.namespaces.Matches(ep.nsSet) {
+	case !p.namespaces.Matches(ep.nsSet):
 		return false
 	}
 	return p.pods == nil || p.pods.Matches(ep.Labels)

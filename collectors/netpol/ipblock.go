@@ -2,6 +2,7 @@ package netpol
 
 import (
 	"net/netip"
+	"strings"
 )
 
 // nonPublic are the ranges that are never internet addresses: RFC 1918 and
@@ -33,6 +34,21 @@ var private = []netip.Prefix{
 type ipBlock struct {
 	cidr   netip.Prefix
 	except []netip.Prefix
+}
+
+// String writes the block as "CIDR except A,B".
+func (b *ipBlock) String() string {
+	var s strings.Builder
+	s.WriteString(b.cidr.String())
+	for i, e := range b.except {
+		if i == 0 {
+			s.WriteString(" except ")
+		} else {
+			s.WriteByte(',')
+		}
+		s.WriteString(e.String())
+	}
+	return s.String()
 }
 
 // public reports whether the block holds an internet address.

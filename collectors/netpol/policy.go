@@ -3,6 +3,7 @@ package netpol
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -45,6 +46,16 @@ type rule struct {
 	peers    []peer
 	allPorts bool // ports absent or empty
 	ports    []portRule
+
+	// Decided once by Engine.prepare, since none depends on the traffic.
+	// The reason slices are shared by every verdict and flow the rule
+	// allows: their capacity is their length, so appending copies them.
+	reason    []Reason // "allowed by networkpolicy/NS/NAME DIR rule N"
+	allReason []Reason // the same, noting that the rule admits all pods
+	allPods   bool     // allPeers, or a peer selects every pod
+	toNode    bool     // allPeers, or an ipBlock peer holds a node address
+	toPublic  bool     // allPeers, or an ipBlock peer holds an internet address
+	external  []string // the ports it allows towards an internet address
 }
 
 // peer is one from/to entry. Exactly one of the selector pair and block is
@@ -54,6 +65,12 @@ type peer struct {
 	namespaces labels.Selector // nil: the policy's own namespace
 	block      *ipBlock
 	broken     bool
+
+	// Set by Engine.prepare: whether the block holds a node address or an
+	// internet address, and the text that identifies what the selectors
+	// select (peers of many policies repeat it).
+	holdsNode, public bool
+	key               string
 }
 
 // portRule is one entry of a rule's ports.
@@ -176,6 +193,61 @@ func parseBlock(b *networkingv1.IPBlock) (*ipBlock, error) {
 		out.except = append(out.except, p.Masked())
 	}
 	return out, nil
+}
+
+// prepare decides what a compiled policy's rules and peers allow
+// independently of any traffic: their reasons, and what their ipBlocks
+// hold. blocks caches the ipBlock answers, which many policies repeat.
+func (e *Engine) prepare(p *policy, blocks map[string][2]bool) {
+	for d := range p.rules {
+		for i := range p.rules[d] {
+			r := &p.rules[d][i]
+			text := fmt.Sprintf("allowed by networkpolicy/%s/%s %s rule %d", p.ref.Namespace, p.ref.Name, Direction(d), r.index)
+			why := Reason{Kind: ByRule, Direction: Direction(d), Policy: p.ref, Rule: r.index, Text: text}
+			r.reason = []Reason{why}
+			why.Text += " (all pods)"
+			r.allReason = []Reason{why}
+			r.allPods, r.toNode, r.toPublic = r.allPeers, r.allPeers, r.allPeers
+			for j := range r.peers {
+				pr := &r.peers[j]
+				switch {
+				case pr.broken:
+				case pr.block != nil:
+					key := pr.block.String()
+					ans, ok := blocks[key]
+					if !ok {
+						ans = [2]bool{pr.block.holdsAnyOf(e.nodeAddrs), pr.block.public()}
+						blocks[key] = ans
+					}
+					pr.holdsNode, pr.public = ans[0], ans[1]
+				default:
+					pr.key = peerKey(pr, p.namespace)
+				}
+				r.allPods = r.allPods || pr.matchesAllPods()
+				r.toNode = r.toNode || pr.holdsNode
+				r.toPublic = r.toPublic || pr.public
+			}
+			r.external = ruleExternalPorts(*r)
+		}
+	}
+}
+
+// peerKey identifies the pods a selector peer selects: its selectors'
+// text, and the policy's namespace when it has no namespaceSelector.
+func peerKey(pr *peer, policyNS string) string {
+	var b strings.Builder
+	if pr.namespaces == nil {
+		b.WriteString("in ")
+		b.WriteString(policyNS)
+	} else {
+		b.WriteString("namespaces ")
+		b.WriteString(pr.namespaces.String())
+	}
+	if pr.pods != nil {
+		b.WriteString("\x00pods ")
+		b.WriteString(pr.pods.String())
+	}
+	return b.String()
 }
 
 // matchesAllPods reports whether a peer selects every pod of every namespace.

@@ -126,7 +126,7 @@ func (b *builder) services() {
 				isolated = isolated || ep.Isolated(netpol.Ingress)
 				if v := b.e.Check(source, netpol.PodParty(ep), port); v.Allowed {
 					admitted = true
-					ev = append(ev, b.evidence(v.Ingress, pg.Key)...)
+					ev = b.appendEvidence(ev, v.Ingress, pg.Key)
 				}
 			}
 		}
@@ -234,7 +234,7 @@ func (b *builder) hostPorts() {
 					detail = fmt.Sprintf("container %s: hostNetwork, port %d", c.Name, host)
 				}
 				ev = append(ev, graph.Evidence{Object: pg.Key, Detail: detail})
-				ev = append(ev, b.evidence(v.Ingress, pg.Key)...)
+				ev = b.appendEvidence(ev, v.Ingress, pg.Key)
 			}
 		}
 		if len(ports) == 0 {

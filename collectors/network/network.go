@@ -31,13 +31,44 @@ type builder struct {
 	groups []*workload.Group
 	hub    graph.Key
 	nodes  nodeReach
+
+	// Built once and reused by the many edges that share them.
+	members  map[*workload.Group]*member
+	rules    map[ruleRef]graph.Evidence
+	portText map[portRange]string
+
+	// Scratch lists for one edge; AddEdge copies them.
+	ports    []string
+	evidence []graph.Evidence
+	missing  []string
+}
+
+// member is what the edges of one pod group share.
+type member struct {
+	containers []graph.Key // its init containers and containers
+	missing    [2]string   // the NetworkPolicy it lacks, by netpol.Direction
+	host       string      // the hostNetwork setting to drop
+}
+
+// ruleRef names one rule of a policy.
+type ruleRef struct {
+	policy    estate.Ref
+	direction netpol.Direction
+	rule      int
+}
+
+// portRange is a protocol's ports from … to.
+type portRange struct {
+	protocol corev1.Protocol
+	from, to int32
 }
 
 // Build adds the cluster's network vertices and edges to g. The topology
 // builder must have added the pod groups, containers and services first.
 func Build(g *graph.Builder, s *estate.Snapshot, prefix string, groups []*workload.Group, e *netpol.Engine) {
 	b := &builder{g: g, s: s, e: e, prefix: prefix, groups: groups,
-		hub: graph.NewKey(prefix, graph.KindPodNetwork), nodes: reachOfNodes(s.Nodes)}
+		hub: graph.NewKey(prefix, graph.KindPodNetwork), nodes: reachOfNodes(s.Nodes),
+		members: map[*workload.Group]*member{}, rules: map[ruleRef]graph.Evidence{}, portText: map[portRange]string{}}
 	b.podNetwork()
 	b.flows()
 	b.internetEgress()
@@ -77,12 +108,27 @@ func (b *builder) container(pg *workload.Group, name string) graph.Key {
 	return graph.NewKey(b.prefix, graph.KindContainer, pg.Namespace(), pg.Meta.Name, name)
 }
 
+// member returns what the edges of a pod group share, built on first use.
+func (b *builder) member(pg *workload.Group) *member {
+	m := b.members[pg]
+	if m == nil {
+		m = &member{}
+		spec := &pg.Template.Spec
+		for _, cs := range [][]corev1.Container{spec.InitContainers, spec.Containers} {
+			for i := range cs {
+				m.containers = append(m.containers, b.container(pg, cs[i].Name))
+			}
+		}
+		b.members[pg] = m
+	}
+	return m
+}
+
 // send adds a connection from every container of a pod group: the pod's
 // network is theirs, and only code running in one of them can use it.
 func (b *builder) send(pg *workload.Group, to graph.Key, e graph.Edge) {
-	spec := &pg.Template.Spec
-	for _, c := range slices.Concat(spec.InitContainers, spec.Containers) {
-		b.edge(b.container(pg, c.Name), to, e)
+	for _, c := range b.member(pg).containers {
+		b.edge(c, to, e)
 	}
 }
 
@@ -91,12 +137,14 @@ func (b *builder) send(pg *workload.Group, to graph.Key, e graph.Edge) {
 func (b *builder) flows() {
 	hub := false
 	for _, f := range b.e.Flows() {
-		ports := portStrings(f.Ports)
+		ports := b.portStrings(f.Ports)
 		if f.From == nil {
 			for _, dst := range f.To.Groups {
 				hub = true
+				b.evidence = b.appendEvidence(b.evidence[:0], f.Ingress, dst.Key)
+				b.missing = b.appendMissing(b.missing[:0], f.Ingress, dst)
 				b.edge(b.ensureHub(), dst.Key, graph.Edge{Technique: graph.TechConnect, Ports: ports,
-					Evidence: b.evidence(f.Ingress, dst.Key), Missing: missing(f.Ingress, dst.Key)})
+					Evidence: nonEmpty(b.evidence), Missing: nonEmpty(b.missing)})
 			}
 			continue
 		}
@@ -105,9 +153,10 @@ func (b *builder) flows() {
 				if src == dst {
 					continue // replicas of one group: no boundary between them
 				}
+				b.evidence = b.appendEvidence(b.appendEvidence(b.evidence[:0], f.Egress, src.Key), f.Ingress, dst.Key)
+				b.missing = b.appendMissing(b.appendMissing(b.missing[:0], f.Egress, src), f.Ingress, dst)
 				b.send(src, dst.Key, graph.Edge{Technique: graph.TechConnect, Ports: ports,
-					Evidence: slices.Concat(b.evidence(f.Egress, src.Key), b.evidence(f.Ingress, dst.Key)),
-					Missing:  slices.Concat(missing(f.Egress, src.Key), missing(f.Ingress, dst.Key))})
+					Evidence: nonEmpty(b.evidence), Missing: nonEmpty(b.missing)})
 			}
 		}
 	}
@@ -121,7 +170,7 @@ func (b *builder) flows() {
 		}
 		for _, src := range ep.Groups {
 			b.send(src, b.hub, graph.Edge{Technique: graph.TechConnect, Ports: []string{"any"},
-				Evidence: b.evidence(why, src.Key), Missing: missing(why, src.Key)})
+				Evidence: b.appendEvidence(nil, why, src.Key), Missing: b.appendMissing(nil, why, src)})
 		}
 	}
 }
@@ -151,38 +200,50 @@ func (b *builder) internetEgress() {
 		}
 		for _, src := range ep.Groups {
 			b.send(src, graph.Internet, graph.Edge{Technique: graph.TechEgressInternet, Ports: ports,
-				Evidence: b.evidence(why, src.Key), Missing: missing(why, src.Key)})
+				Evidence: b.appendEvidence(nil, why, src.Key), Missing: b.appendMissing(nil, why, src)})
 		}
 	}
 }
 
-// evidence turns one side's reasons into edge evidence: the policy rule
-// that allowed the traffic, or the pod group that no policy isolates.
-func (b *builder) evidence(rs []netpol.Reason, subject graph.Key) []graph.Evidence {
-	var out []graph.Evidence
-	for _, r := range rs {
-		if r.Kind == netpol.ByRule {
-			out = append(out, graph.Evidence{
-				Object: graph.NewKey(b.prefix, "networkpolicy", r.Policy.Namespace, r.Policy.Name),
-				Detail: fmt.Sprintf("%s rule %d", r.Direction, r.Rule)})
+// appendEvidence turns one side's reasons into edge evidence: the policy
+// rule that allowed the traffic, or the pod group that no policy isolates.
+func (b *builder) appendEvidence(out []graph.Evidence, rs []netpol.Reason, subject graph.Key) []graph.Evidence {
+	for i := range rs {
+		r := &rs[i]
+		if r.Kind != netpol.ByRule {
+			out = append(out, graph.Evidence{Object: subject, Detail: r.Text})
 			continue
 		}
-		out = append(out, graph.Evidence{Object: subject, Detail: r.Text})
+		ref := ruleRef{r.Policy, r.Direction, r.Rule}
+		ev, ok := b.rules[ref]
+		if !ok {
+			ev = graph.Evidence{Object: graph.NewKey(b.prefix, "networkpolicy", r.Policy.Namespace, r.Policy.Name),
+				Detail: fmt.Sprintf("%s rule %d", r.Direction, r.Rule)}
+			b.rules[ref] = ev
+		}
+		out = append(out, ev)
 	}
 	return out
 }
 
-// missing names the control whose absence let one side allow the traffic:
-// a NetworkPolicy isolating the pod group in that direction, or, for a
-// hostNetwork pod, which no policy can isolate, dropping hostNetwork.
-func missing(rs []netpol.Reason, subject graph.Key) []string {
-	var out []string
+// appendMissing names the control whose absence let one side allow the
+// traffic: a NetworkPolicy isolating the pod group in that direction, or,
+// for a hostNetwork pod, which no policy can isolate, dropping hostNetwork.
+func (b *builder) appendMissing(out []string, rs []netpol.Reason, pg *workload.Group) []string {
 	for _, r := range rs {
 		switch r.Kind {
 		case netpol.NotIsolated:
-			out = append(out, fmt.Sprintf("%s NetworkPolicy for %s", r.Direction, subject))
+			m := b.member(pg)
+			if m.missing[r.Direction] == "" {
+				m.missing[r.Direction] = fmt.Sprintf("%s NetworkPolicy for %s", r.Direction, pg.Key)
+			}
+			out = append(out, m.missing[r.Direction])
 		case netpol.HostNetwork:
-			out = append(out, fmt.Sprintf("hostNetwork: false on %s", subject))
+			m := b.member(pg)
+			if m.host == "" {
+				m.host = fmt.Sprintf("hostNetwork: false on %s", pg.Key)
+			}
+			out = append(out, m.host)
 		}
 	}
 	return out
@@ -195,21 +256,37 @@ func portString(proto corev1.Protocol, n int32) string {
 	return fmt.Sprintf("%s/%d", strings.ToLower(string(proto)), n)
 }
 
+// nonEmpty returns s, or nil when it is empty: a scratch list emptied for
+// reuse must not give an edge an empty list where it would have none.
+func nonEmpty[S ~[]E, E any](s S) S {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
 // portStrings writes ports as "tcp/8080", merging consecutive numbers of
-// one protocol into ranges ("tcp/8000-8002").
-func portStrings(ps []netpol.Port) []string {
-	var out []string
+// one protocol into ranges ("tcp/8000-8002"). The list is b's scratch,
+// valid until the next call; the texts are made once.
+func (b *builder) portStrings(ps []netpol.Port) []string {
+	out := b.ports[:0]
 	for i := 0; i < len(ps); {
 		j := i
 		for j+1 < len(ps) && ps[j+1].Protocol == ps[i].Protocol && ps[j+1].Number <= ps[j].Number+1 {
 			j++
 		}
-		s := portString(ps[i].Protocol, ps[i].Number)
-		if ps[j].Number != ps[i].Number {
-			s += fmt.Sprintf("-%d", ps[j].Number)
+		k := portRange{ps[i].Protocol, ps[i].Number, ps[j].Number}
+		s, ok := b.portText[k]
+		if !ok {
+			s = portString(k.protocol, k.from)
+			if k.to != k.from {
+				s += fmt.Sprintf("-%d", k.to)
+			}
+			b.portText[k] = s
 		}
 		out = append(out, s)
 		i = j + 1
 	}
-	return slices.Compact(out)
+	b.ports = slices.Compact(out)
+	return b.ports
 }

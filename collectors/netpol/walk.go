@@ -1,0 +1,357 @@
+package netpol
+
+import "slices"
+
+// Flows returns every allowed flow between endpoints, sorted. A flow from an
+// endpoint to itself is traffic between its pod groups (or its replicas). Traffic from
+// endpoints with open egress to ports that admit every pod comes back once
+// per destination, with a nil From; all other traffic comes back per pair.
+//
+// The pairs are enumerated from the policies: for each port a destination
+// restricts, the sources its rules name; for each source whose egress is
+// restricted, the destinations its rules name; and hostNetwork endpoints,
+// which are few, against every endpoint. Each side is decided once per
+// candidate: the rules that named it are its reasons, so nothing is
+// evaluated twice. Cost is the size of what the selectors select, never
+// endpoints².
+func (e *Engine) Flows() []Flow {
+	w := newWalk(e)
+	for _, dst := range e.endpoints {
+		if dst.HostNetwork {
+			w.toHost(dst)
+			continue
+		}
+		base := w.base[dst.id]
+		for i, port := range dst.Ports {
+			if len(w.hosts) > 0 {
+				w.node[base+i] = w.nodeIngress(dst, port)
+			}
+			why, rules := e.openReasons(dst, port, w.buf)
+			w.buf = rules
+			w.open[base+i] = why
+			if why != nil {
+				w.fs.add(nil, dst, i, nil, why)
+				continue
+			}
+			w.restrictedIngress(dst, i, port)
+		}
+	}
+	for _, src := range e.endpoints {
+		switch {
+		case src.HostNetwork:
+			w.hostSource(src)
+		case src.Isolated(Egress) && src.openEgress == nil:
+			w.restrictedEgress(src)
+		}
+	}
+	return w.fs.sorted()
+}
+
+// walk is the state of one Flows call: answers per destination port, the
+// endpoints each selector peer selects, and scratch space reused across
+// candidates.
+type walk struct {
+	e     *Engine
+	fs    flowSet
+	hosts []*Endpoint // the hostNetwork endpoints, in order
+
+	// Per destination port, at base[endpoint id] + port index.
+	base []int
+	open [][]Reason // why it admits every pod; nil when it does not
+	node [][]Reason // why it admits a node's traffic (only with hostNetwork endpoints)
+
+	peers      map[string][]*Endpoint // by peer key
+	namespaces map[string][]string    // by namespace selector text
+
+	// Candidates of one destination port or source: the rules that named
+	// each endpoint, valid where stamp equals epoch.
+	epoch   int
+	stamp   []int
+	rules   [][]*rule
+	touched []*Endpoint
+	buf     []*rule
+}
+
+func newWalk(e *Engine) *walk {
+	n := len(e.endpoints)
+	w := &walk{e: e, fs: flowSet{index: map[uint64]int32{}},
+		base: make([]int, n+1), peers: map[string][]*Endpoint{}, namespaces: map[string][]string{},
+		stamp: make([]int, n), rules: make([][]*rule, n)}
+	for i, ep := range e.endpoints {
+		w.base[i+1] = w.base[i] + len(ep.Ports)
+		if ep.HostNetwork {
+			w.hosts = append(w.hosts, ep)
+		}
+	}
+	w.open = make([][]Reason, w.base[n])
+	if len(w.hosts) > 0 {
+		w.node = make([][]Reason, w.base[n])
+	}
+	return w
+}
+
+// begin starts a new set of candidates.
+func (w *walk) begin() {
+	w.epoch++
+	w.touched = w.touched[:0]
+}
+
+// mark records that rule r names ep.
+func (w *walk) mark(ep *Endpoint, r *rule) {
+	if w.stamp[ep.id] != w.epoch {
+		w.stamp[ep.id] = w.epoch
+		w.rules[ep.id] = w.rules[ep.id][:0]
+		w.touched = append(w.touched, ep)
+	}
+	if rs := w.rules[ep.id]; len(rs) == 0 || rs[len(rs)-1] != r {
+		w.rules[ep.id] = append(rs, r)
+	}
+}
+
+// restrictedIngress adds the flows to a port of dst that only some sources
+// may use: those its ingress rules for that port name, when their own
+// egress lets them. The rules that name a source are its ingress reasons.
+func (w *walk) restrictedIngress(dst *Endpoint, i int, port Port) {
+	w.begin()
+	for _, p := range dst.policy[Ingress] {
+		for ri := range p.rules[Ingress] {
+			r := &p.rules[Ingress][ri]
+			if !r.matchesPort(port) {
+				continue
+			}
+			for k := range r.peers {
+				for _, src := range w.peerEndpoints(&r.peers[k], p.namespace) {
+					w.mark(src, r)
+				}
+			}
+		}
+	}
+	for _, src := range w.touched {
+		if eg := w.egressToPod(src, dst, port); eg != nil {
+			w.fs.add(src, dst, i, eg, joinReasons(w.rules[src.id], false))
+		}
+	}
+}
+
+// restrictedEgress adds the flows of a source whose egress rules name their
+// destinations, to ports that admit every pod (ports a destination
+// restricts were added from its side). The rules that name a destination
+// and admit the port are its egress reasons.
+func (w *walk) restrictedEgress(src *Endpoint) {
+	w.begin()
+	for _, p := range src.policy[Egress] {
+		for ri := range p.rules[Egress] {
+			r := &p.rules[Egress][ri]
+			if r.allPeers {
+				for _, dst := range w.e.listening(r) {
+					if !dst.HostNetwork { // hostNetwork destinations are enumerated from their side
+						w.mark(dst, r)
+					}
+				}
+				continue
+			}
+			for k := range r.peers {
+				for _, dst := range w.peerEndpoints(&r.peers[k], p.namespace) {
+					if !dst.HostNetwork {
+						w.mark(dst, r)
+					}
+				}
+			}
+		}
+	}
+	for _, dst := range w.touched {
+		base := w.base[dst.id]
+		for i, port := range dst.Ports {
+			if w.open[base+i] == nil {
+				continue
+			}
+			rules := w.buf[:0]
+			for _, r := range w.rules[dst.id] {
+				if r.matchesPort(port) {
+					rules = append(rules, r)
+				}
+			}
+			w.buf = rules
+			if len(rules) == 0 {
+				continue
+			}
+			eg := joinReasons(rules, false)
+			if in := w.ingressFromPod(dst, src, port); in != nil {
+				w.fs.add(src, dst, i, eg, in)
+			}
+		}
+	}
+}
+
+// hostSource adds the flows of a hostNetwork endpoint: the node may send
+// anywhere, and each destination's ingress, decided once per port for
+// every node, takes it or not.
+func (w *walk) hostSource(src *Endpoint) {
+	for _, dst := range w.e.endpoints {
+		if dst.HostNetwork {
+			continue // enumerated by toHost
+		}
+		base := w.base[dst.id]
+		for i := range dst.Ports {
+			if why := w.node[base+i]; why != nil {
+				w.fs.add(src, dst, i, w.e.hostNetwork[Egress], why)
+			}
+		}
+	}
+}
+
+// toHost adds the flows to a hostNetwork endpoint. Its ingress is never
+// isolated, but a source's egress must admit a node address, which selectors
+// never do; the few hostNetwork endpoints (node agents) are checked against
+// every source.
+func (w *walk) toHost(dst *Endpoint) {
+	for _, src := range w.e.endpoints {
+		for i, port := range dst.Ports {
+			if eg := w.egressToNode(src, port); eg != nil {
+				w.fs.add(src, dst, i, eg, w.e.hostNetwork[Ingress])
+			}
+		}
+	}
+}
+
+// egressToPod says why src may send to the pods of dst on port, or returns
+// nil when it may not.
+func (w *walk) egressToPod(src, dst *Endpoint, port Port) []Reason {
+	if why := w.e.unrestricted(Egress, src); why != nil {
+		return why
+	}
+	rules := w.buf[:0]
+	for _, p := range src.policy[Egress] {
+		for i := range p.rules[Egress] {
+			if r := &p.rules[Egress][i]; r.matchesPort(port) && r.matchesPod(p.namespace, dst) {
+				rules = append(rules, r)
+			}
+		}
+	}
+	w.buf = rules
+	return joinReasons(rules, false)
+}
+
+// ingressFromPod says why dst admits the pods of src on port, or returns
+// nil when it does not.
+func (w *walk) ingressFromPod(dst, src *Endpoint, port Port) []Reason {
+	if why := w.e.unrestricted(Ingress, dst); why != nil {
+		return why
+	}
+	rules := w.buf[:0]
+	for _, p := range dst.policy[Ingress] {
+		for i := range p.rules[Ingress] {
+			if r := &p.rules[Ingress][i]; r.matchesPort(port) && r.matchesPod(p.namespace, src) {
+				rules = append(rules, r)
+			}
+		}
+	}
+	w.buf = rules
+	return joinReasons(rules, false)
+}
+
+// egressToNode says why src may send to a node address on port, or returns
+// nil when it may not.
+func (w *walk) egressToNode(src *Endpoint, port Port) []Reason {
+	return w.nodeSide(Egress, src, port)
+}
+
+// nodeIngress says why dst admits a node's traffic on port, or returns nil
+// when it does not.
+func (w *walk) nodeIngress(dst *Endpoint, port Port) []Reason {
+	return w.nodeSide(Ingress, dst, port)
+}
+
+func (w *walk) nodeSide(d Direction, at *Endpoint, port Port) []Reason {
+	if why := w.e.unrestricted(d, at); why != nil {
+		return why
+	}
+	rules := w.buf[:0]
+	for _, p := range at.policy[d] {
+		for i := range p.rules[d] {
+			if r := &p.rules[d][i]; r.toNode && r.matchesPort(port) {
+				rules = append(rules, r)
+			}
+		}
+	}
+	w.buf = rules
+	return joinReasons(rules, false)
+}
+
+// peerEndpoints returns the endpoints a peer can select: pods of the
+// selected namespaces matching its pod selector, or for an ipBlock the
+// hostNetwork endpoints when it holds a node address. Selector peers are
+// looked up once per distinct selection.
+func (w *walk) peerEndpoints(pr *peer, policyNS string) []*Endpoint {
+	switch {
+	case pr.broken:
+		return nil
+	case pr.block != nil:
+		if pr.holdsNode {
+			return w.hosts
+		}
+		return nil
+	}
+	if out, ok := w.peers[pr.key]; ok {
+		return out
+	}
+	namespaces := []string{policyNS}
+	if pr.namespaces != nil {
+		namespaces = w.selectedNamespaces(pr)
+	}
+	var out []*Endpoint
+	for _, ns := range namespaces {
+		for _, ep := range w.e.byNamespace[ns] {
+			if !ep.HostNetwork && (pr.pods == nil || pr.pods.Matches(ep.Labels)) {
+				out = append(out, ep)
+			}
+		}
+	}
+	w.peers[pr.key] = out
+	return out
+}
+
+// selectedNamespaces returns the namespaces a peer's namespace selector
+// picks, cached by the selector's text since many policies repeat it.
+func (w *walk) selectedNamespaces(pr *peer) []string {
+	key := pr.namespaces.String()
+	if ns, ok := w.namespaces[key]; ok {
+		return ns
+	}
+	var out []string
+	for _, ns := range w.e.namespaces {
+		if pr.namespaces.Matches(w.e.nsLabels[ns]) {
+			out = append(out, ns)
+		}
+	}
+	w.namespaces[key] = out
+	return out
+}
+
+// listening returns the endpoints with a port the rule admits, through the
+// port index rather than a scan when the rule names ports.
+func (e *Engine) listening(r *rule) []*Endpoint {
+	if r.allPorts {
+		return e.endpoints
+	}
+	var out []*Endpoint
+	for _, pr := range r.ports {
+		switch {
+		case pr.any:
+			out = append(out, e.byProtocol[pr.protocol]...)
+		case pr.name != "":
+			out = append(out, e.byPortName[portName{pr.protocol, pr.name}]...)
+		case pr.to-pr.from < 64:
+			for n := pr.from; n <= pr.to; n++ {
+				out = append(out, e.byPort[Port{Protocol: pr.protocol, Number: n}]...)
+			}
+		default:
+			for _, ep := range e.byProtocol[pr.protocol] {
+				if slices.ContainsFunc(ep.Ports, pr.matches) {
+					out = append(out, ep)
+				}
+			}
+		}
+	}
+	return out
+}
