@@ -1,26 +1,38 @@
 package graph
 
 import (
-	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
+
+	"github.com/trustpath/trustpath/internal/table"
 )
 
 // WriteText writes v as two tables a terminal user reads without a legend:
-// the vertices, then the edges with the boundary each crosses.
-func WriteText(w io.Writer, v View) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "VERTEX\tKIND\tDETAIL")
+// the vertices, then the edges with the boundary each crosses; one row per
+// line, however wide.
+func WriteText(w io.Writer, v View) error { return WriteTextWidth(w, v, 0) }
+
+// WriteTextWidth writes v as [WriteText] does, fitted to width columns
+// (0: no limit): long cells wrap and missing controls move under their
+// edge, so nothing is cut.
+func WriteTextWidth(w io.Writer, v View, width int) error {
+	vt := table.New("VERTEX", "KIND", "DETAIL")
+	vt.Below(2, "")
 	for _, x := range v.Vertices {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", x.Key, x.Kind, detail(x))
+		vt.Row(string(x.Key), string(x.Kind), detail(x))
 	}
-	fmt.Fprintln(tw)
-	fmt.Fprintln(tw, "FROM\tTO\tTECHNIQUE\tCROSSES\tMISSING CONTROL")
+	if err := vt.Render(w, width); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return err
+	}
+	et := table.New("FROM", "TO", "TECHNIQUE", "CROSSES", "MISSING CONTROL")
+	et.Below(4, "missing")
 	for _, e := range v.Edges {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.F.Key, e.T.Key, e.Label(), e.Boundary, strings.Join(e.Missing, "; "))
+		et.Row(string(e.F.Key), string(e.T.Key), e.Label(), e.Boundary.String(), strings.Join(e.Missing, "; "))
 	}
-	return tw.Flush()
+	return et.Render(w, width)
 }
 
 // detail summarises the properties a reader looks for first.

@@ -22,7 +22,7 @@ func newAccessCheckCommand(streams IOStreams, g *globalOptions) *cobra.Command {
 	o := &accessCheckOptions{Role: "trustpath-reader"}
 	cmd := &cobra.Command{
 		Use:   "access-check [--context NAME]... [--role NAME]",
-		Short: "Say which read permissions trustpath lacks on a cluster, and print a least-privilege ClusterRole",
+		Short: "Say which read permissions trustpath lacks, and print a least-privilege ClusterRole",
 		Long: `access-check asks the API server (SelfSubjectAccessReview, which any
 authenticated identity may do) whether the kubeconfig's identity may list,
 cluster-wide, every kind trustpath reads. It prints, as YAML comments, the

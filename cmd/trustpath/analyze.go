@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/trustpath/trustpath/analysis"
 	"github.com/trustpath/trustpath/graph"
+	"github.com/trustpath/trustpath/internal/table"
 )
 
 // findingsSchema names the JSON encoding of `trustpath analyze`.
@@ -34,8 +35,8 @@ type analyzeOptions struct {
 func newAnalyzeCommand(streams IOStreams, g *globalOptions) *cobra.Command {
 	o := &analyzeOptions{Top: 10, NFixes: 5}
 	cmd := &cobra.Command{
-		Use:   "analyze -f PATH... [--from KEY]... [--target KEY]... [--fail-on SEVERITY] [--assume PATH]...",
-		Short: "Find the attack paths that cross a trust boundary without a control, grouped by cause",
+		Use:   "analyze -f PATH... [--from KEY]... [--fail-on SEVERITY] [--assume PATH]...",
+		Short: "Find attack paths that cross a trust boundary without a control, grouped by cause",
 		Long: `analyze starts every threat actor — the internet, every container as if
 compromised, every user and group as if malicious — towards every target —
 secrets, nodes, kube-system, cluster-admin, namespace admins, crown jewels —
@@ -55,7 +56,7 @@ remain. With --fail-on, exit code 1 means findings at or above that severity.`,
 			if err := o.validate(); err != nil {
 				return err
 			}
-			return o.run(cmd.Context(), streams, g.logger(streams))
+			return o.run(cmd.Context(), streams, g.logger(streams), g.display(streams, o.file))
 		},
 	}
 	f := cmd.Flags()
@@ -92,7 +93,7 @@ func (o *analyzeOptions) validate() error {
 	return err
 }
 
-func (o *analyzeOptions) run(ctx context.Context, s IOStreams, log logger) error {
+func (o *analyzeOptions) run(ctx context.Context, s IOStreams, log logger, d display) error {
 	res, err := o.input.load(ctx, s, log, nil)
 	if err != nil {
 		return err
@@ -116,11 +117,12 @@ func (o *analyzeOptions) run(ctx context.Context, s IOStreams, log logger) error
 		}
 	}
 	report := analysisReport{
-		result: result,
-		chokes: analysis.ChokePoints(res.Graph, actors, highImpact(result.Targets), nil),
-		fixes:  analysis.Fixes(res.Graph, opts, result, o.NFixes),
-		change: change,
-		top:    o.Top,
+		result:  result,
+		chokes:  analysis.ChokePoints(res.Graph, actors, highImpact(result.Targets), nil),
+		fixes:   analysis.Fixes(res.Graph, opts, result, o.NFixes),
+		change:  change,
+		top:     o.Top,
+		display: d,
 	}
 	if err := renderTo(s, o.file, func(w io.Writer) error { return report.write(ctx, w, o.format) }); err != nil {
 		return err
@@ -191,11 +193,12 @@ func highImpact(ts []analysis.Target) []analysis.Target {
 
 // analysisReport is what `analyze` prints.
 type analysisReport struct {
-	result *analysis.Result
-	chokes []analysis.ChokePoint
-	fixes  []analysis.Fix
-	change *analysis.Change
-	top    int
+	result  *analysis.Result
+	chokes  []analysis.ChokePoint
+	fixes   []analysis.Fix
+	change  *analysis.Change
+	top     int
+	display display
 }
 
 func (r analysisReport) write(ctx context.Context, w io.Writer, format string) error {
@@ -210,7 +213,7 @@ func (r analysisReport) write(ctx context.Context, w io.Writer, format string) e
 		if len(paths) == 0 {
 			return fmt.Errorf("no findings to draw")
 		}
-		return writePaths(ctx, w, format, paths)
+		return writePaths(ctx, w, format, paths, r.display)
 	}
 	return r.table(w)
 }
@@ -223,61 +226,82 @@ func (r analysisReport) table(w io.Writer) error {
 		bySeverity[f.Severity]++
 		byActor[f.Actor]++
 	}
-	fmt.Fprintf(w, "%d findings from %d causes: %d critical, %d high, %d medium, %d low\n",
+	d := r.display
+	d.println(w, 4, fmt.Sprintf("%d findings from %d causes: %d critical, %d high, %d medium, %d low",
 		len(res.Findings), len(res.Causes), bySeverity[analysis.Critical], bySeverity[analysis.High],
-		bySeverity[analysis.Medium], bySeverity[analysis.Low])
-	fmt.Fprintf(w, "by actor: %d from the internet, %d from a compromised container, %d from a malicious user\n",
-		byActor[analysis.External], byActor[analysis.CompromisedContainer], byActor[analysis.MaliciousUser])
+		bySeverity[analysis.Medium], bySeverity[analysis.Low]))
+	d.println(w, 4, fmt.Sprintf("by actor: %d from the internet, %d from a compromised container, %d from a malicious user",
+		byActor[analysis.External], byActor[analysis.CompromisedContainer], byActor[analysis.MaliciousUser]))
 	if len(res.Findings) == 0 {
 		return nil
 	}
 
-	fmt.Fprintln(w, "\nCAUSES (a missing control; adding it closes every finding it lets through)")
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SEVERITY\tFINDINGS\tMISSING CONTROL\tFIX")
+	d.heading(w, "CAUSES (a missing control; adding it closes every finding it lets through)")
+	causes := table.New("SEVERITY", "FINDINGS", "MISSING CONTROL", "FIX")
+	causes.Below(3, "fix")
+	causes.Style(0, d.severityStyle())
 	for _, c := range res.Causes {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", c.Severity, len(c.Findings), c.Control, c.Fix.Summary)
+		causes.Row(c.Severity.String(), strconv.Itoa(len(c.Findings)), c.Control, c.Fix.Summary)
 	}
-	tw.Flush()
+	if err := d.render(w, causes); err != nil {
+		return err
+	}
 
-	fmt.Fprintf(w, "\nTOP FINDINGS (%d of %d)\n", min(r.top, len(res.Findings)), len(res.Findings))
-	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SEVERITY\tACTOR\tCROSSES\tTARGET\tPATH")
-	for _, f := range res.Findings[:min(r.top, len(res.Findings))] {
-		fmt.Fprintf(tw, "%s\t%s\t%s at %s\t%s\t%s\n", f.Severity, f.Actor, f.Crossing.Boundary,
-			f.Path.Steps[f.Crossing.Step].T.Key, f.Target.Vertex.Key, pathLine(f.Path))
+	top := min(r.top, len(res.Findings))
+	more := ""
+	if top < len(res.Findings) {
+		more = fmt.Sprintf("; --top %d shows all", len(res.Findings))
 	}
-	tw.Flush()
+	d.heading(w, fmt.Sprintf("TOP FINDINGS (%d of %d%s)", top, len(res.Findings), more))
+	findings := table.New("SEVERITY", "ACTOR", "CROSSES", "TARGET", "PATH")
+	findings.Below(4, "path")
+	findings.Style(0, d.severityStyle())
+	for _, f := range res.Findings[:top] {
+		findings.Row(f.Severity.String(), f.Actor.String(),
+			fmt.Sprintf("%s at %s", f.Crossing.Boundary, f.Path.Steps[f.Crossing.Step].T.Key),
+			string(f.Target.Vertex.Key), pathLine(f.Path))
+	}
+	if err := d.render(w, findings); err != nil {
+		return err
+	}
 
 	if len(r.chokes) > 0 {
-		fmt.Fprintln(w, "\nCHOKE POINTS (every path from the actors to these targets goes through them)")
-		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "VERTEX\tGUARDS")
-		for _, c := range r.chokes[:min(10, len(r.chokes))] {
-			fmt.Fprintf(tw, "%s\t%s\n", c.Vertex.Key, targetList(c.Targets, 3))
+		d.heading(w, "CHOKE POINTS (every path from the actors to these targets goes through them)")
+		chokes := table.New("VERTEX", "GUARDS")
+		for _, c := range r.chokes[:min(maxChokes, len(r.chokes))] {
+			chokes.Row(string(c.Vertex.Key), targetList(c.Targets, 3))
 		}
-		tw.Flush()
+		if err := d.render(w, chokes); err != nil {
+			return err
+		}
+		if len(r.chokes) > maxChokes {
+			fmt.Fprintf(w, "and %d more (-o json lists them all)\n", len(r.chokes)-maxChokes)
+		}
 	}
 	if len(r.fixes) > 0 {
-		fmt.Fprintln(w, "\nFIXES (verified: each re-analysed with the ones before it applied)")
-		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "#\tCONTROL\tCLOSES\tREMAIN")
+		d.heading(w, "FIXES (verified: each re-analysed with the ones before it applied)")
+		fixes := table.New("#", "CONTROL", "CLOSES", "REMAIN")
 		for i, f := range r.fixes {
-			fmt.Fprintf(tw, "%d\t%s\t%d\t%d\n", i+1, f.Control, f.Closes, f.Remain)
+			fixes.Row(strconv.Itoa(i+1), f.Control, strconv.Itoa(f.Closes), strconv.Itoa(f.Remain))
 		}
-		tw.Flush()
+		if err := d.render(w, fixes); err != nil {
+			return err
+		}
 	}
 	if c := r.change; c != nil {
-		fmt.Fprintf(w, "\nWITH THE ASSUMPTIONS: %d findings closed, %d remain, %d opened\n", len(c.Closed), len(c.Remain), len(c.Opened))
+		d.heading(w, fmt.Sprintf("WITH THE ASSUMPTIONS: %d findings closed, %d remain, %d opened", len(c.Closed), len(c.Remain), len(c.Opened)))
 		for _, f := range c.Closed {
-			fmt.Fprintf(w, "  closed: %s\n", f.ID())
+			d.println(w, 4, "  closed: "+f.ID())
 		}
 		for _, f := range c.Opened {
-			fmt.Fprintf(w, "  opened: %s\n", f.ID())
+			d.println(w, 4, "  opened: "+f.ID())
 		}
 	}
 	return nil
 }
+
+// maxChokes is how many choke points the table lists; -o json lists all.
+const maxChokes = 10
 
 // pathLine writes a path on one line: a > b > c.
 func pathLine(p analysis.Path) string {

@@ -171,7 +171,7 @@ rules:
 `), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	stdout, stderr, code := run(t, "", append([]string{"analyze", "--assume", "prod=" + narrow}, demoArgs...)...)
+	stdout, stderr, code := run(t, "", append([]string{"analyze", "--wide", "--assume", "prod=" + narrow}, demoArgs...)...)
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}

@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/trustpath/trustpath/analysis"
 	"github.com/trustpath/trustpath/graph"
+	"github.com/trustpath/trustpath/internal/table"
 )
 
 var reachFormats = []string{"table", "json", "dot", "svg"}
@@ -67,7 +68,7 @@ func (o *blastOptions) runE(streams IOStreams, g *globalOptions) func(*cobra.Com
 		if o.format, o.file, err = o.output.resolve(reachFormats); err != nil {
 			return err
 		}
-		return o.run(cmd.Context(), streams, g.logger(streams), args[0])
+		return o.run(cmd.Context(), streams, g.logger(streams), g.display(streams, o.file), args[0])
 	}
 }
 
@@ -78,7 +79,7 @@ type reached struct {
 	crosses []string
 }
 
-func (o *blastOptions) run(ctx context.Context, s IOStreams, log logger, arg string) error {
+func (o *blastOptions) run(ctx context.Context, s IOStreams, log logger, d display, arg string) error {
 	res, err := o.input.load(ctx, s, log, nil)
 	if err != nil {
 		return err
@@ -131,7 +132,7 @@ func (o *blastOptions) run(ctx context.Context, s IOStreams, log logger, arg str
 			view.MarkMissing = true
 			return render(ctx, w, view, o.format)
 		}
-		return o.table(w, at, rows)
+		return o.table(w, at, rows, d)
 	})
 }
 
@@ -145,20 +146,19 @@ func (o *blastOptions) listed(v *graph.Vertex) bool {
 	return actor || v.Kind.IsWorkload() || v.Kind == graph.KindServiceAccount
 }
 
-func (o *blastOptions) table(w io.Writer, at *graph.Vertex, rows []reached) error {
+func (o *blastOptions) table(w io.Writer, at *graph.Vertex, rows []reached, d display) error {
 	verb := "reaches"
 	if o.reverse {
 		verb = "is reached by"
 	}
-	fmt.Fprintf(w, "%s %s %d vertices\n", at.Key, verb, len(rows))
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "KIND\tVERTEX\tCOST\tSTEPS\tCROSSES")
+	d.println(w, 4, fmt.Sprintf("%s %s %d vertices", at.Key, verb, len(rows)))
+	t := table.New("KIND", "VERTEX", "COST", "STEPS", "CROSSES")
 	for _, r := range rows {
 		crosses := strings.Join(r.crosses, ",")
 		if crosses == "" {
 			crosses = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", r.vertex.Kind, r.vertex.Key, costString(r.path.Cost), len(r.path.Steps), crosses)
+		t.Row(string(r.vertex.Kind), string(r.vertex.Key), costString(r.path.Cost), strconv.Itoa(len(r.path.Steps)), crosses)
 	}
-	return tw.Flush()
+	return d.render(w, t)
 }

@@ -34,7 +34,7 @@ func newCanCommand(streams IOStreams, g *globalOptions) *cobra.Command {
 	o := &canOptions{}
 	cmd := &cobra.Command{
 		Use:   "can SUBJECT VERB RESOURCE[/NAME] -f PATH... [--subresource S] [-n NS | -A]",
-		Short: "Say whether a user, group or service account may do something, and which binding allows it",
+		Short: "Say whether a subject may do something, and which binding allows it",
 		Long: `can answers as kubectl auth can-i would, from manifests: it evaluates the
 Roles, ClusterRoles and bindings of the input with the Kubernetes RBAC
 authorizer's rules, adding the built-in roles and bindings (cluster-admin,
@@ -53,7 +53,8 @@ Exit status: 0 yes, 1 no, 2 error.`,
   trustpath can -f testdata/rbac sa/ci/runner get secrets/registry -n team-b
   trustpath can -f testdata/rbac group/oncall get nodes
   trustpath can -f testdata/rbac sa/monitoring/prometheus get /metrics/cadvisor
-  trustpath can -f prod=testdata/demo/prod -f staging=testdata/demo/staging prod:sa/ci/runner get secrets -A`,
+  trustpath can -f prod=testdata/demo/prod -f staging=testdata/demo/staging \
+    prod:sa/ci/runner get secrets -A`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) != 3 {
 				return withHint(fmt.Errorf("want SUBJECT VERB RESOURCE[/NAME], got %d arguments", len(args)),
@@ -67,7 +68,7 @@ Exit status: 0 yes, 1 no, 2 error.`,
 			if err := o.validate(); err != nil {
 				return err
 			}
-			return o.run(cmd.Context(), streams, g.logger(streams))
+			return o.run(cmd.Context(), streams, g.logger(streams), g.display(streams, ""))
 		},
 	}
 	f := cmd.Flags()
@@ -89,7 +90,7 @@ func (o *canOptions) validate() error {
 	return err
 }
 
-func (o *canOptions) run(ctx context.Context, s IOStreams, log logger) error {
+func (o *canOptions) run(ctx context.Context, s IOStreams, log logger, d display) error {
 	sub := o.subject
 	res, err := o.input.load(ctx, s, log, nil)
 	if err != nil {
@@ -116,20 +117,20 @@ func (o *canOptions) run(ctx context.Context, s IOStreams, log logger) error {
 		return errNo
 	}
 	fmt.Fprintln(s.Out, "yes")
-	writeGrant(s.Out, snap, g)
+	writeGrant(s.Out, d, snap, g)
 	return nil
 }
 
 // writeGrant writes the binding, role and rule of g, each where it was read.
-func writeGrant(w io.Writer, snap *estate.Snapshot, g rbac.Grant) {
-	fmt.Fprintf(w, "binding: %s%s\n", g.Binding, grantSource(snap, g.Binding))
-	fmt.Fprintf(w, "role: %s%s\n", g.Role, grantSource(snap, g.Role))
+func writeGrant(w io.Writer, d display, snap *estate.Snapshot, g rbac.Grant) {
+	d.println(w, 4, fmt.Sprintf("binding: %s%s", g.Binding, grantSource(snap, g.Binding)))
+	d.println(w, 4, fmt.Sprintf("role: %s%s", g.Role, grantSource(snap, g.Role)))
 	if g.RuleFrom == g.Role {
-		fmt.Fprintf(w, "rule: rules[%d] of %s: %s\n", g.RuleIndex, g.RuleFrom, rbac.FormatRule(g.Rule))
+		d.println(w, 4, fmt.Sprintf("rule: rules[%d] of %s: %s", g.RuleIndex, g.RuleFrom, rbac.FormatRule(g.Rule)))
 		return
 	}
-	fmt.Fprintf(w, "rule: rules[%d] of %s%s, aggregated into %s: %s\n",
-		g.RuleIndex, g.RuleFrom, grantSource(snap, g.RuleFrom), g.Role, rbac.FormatRule(g.Rule))
+	d.println(w, 4, fmt.Sprintf("rule: rules[%d] of %s%s, aggregated into %s: %s",
+		g.RuleIndex, g.RuleFrom, grantSource(snap, g.RuleFrom), g.Role, rbac.FormatRule(g.Rule)))
 }
 
 // grantSource says where ref was read: a file and line, or the built-in defaults.

@@ -71,7 +71,7 @@ func TestCan(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			args := append([]string{"can", "-f", dir}, tt.args...)
+			args := append([]string{"can", "--wide", "-f", dir}, tt.args...)
 			stdout, stderr, code := run(t, "", args...)
 			if code != tt.code {
 				t.Fatalf("trustpath %v: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", args, code, tt.code, stdout, stderr)
@@ -175,7 +175,7 @@ func TestWhoCan(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			args := append([]string{"who-can", "-q"}, tt.args...)
+			args := append([]string{"who-can", "-q", "--wide"}, tt.args...)
 			stdout, stderr, code := run(t, "", args...)
 			if code != tt.code {
 				t.Fatalf("trustpath %v: exit %d, want %d\n%s", args, code, tt.code, stderr)

@@ -24,7 +24,7 @@ func newExportCommand(streams IOStreams, g *globalOptions) *cobra.Command {
 	o := &exportOptions{}
 	cmd := &cobra.Command{
 		Use:   "export -f PATH... [--format bloodhound|graphml|json] [-o FILE]",
-		Short: "Export the attack graph for graph tools: BloodHound OpenGraph, GraphML, or trustpath JSON",
+		Short: "Export the attack graph as BloodHound OpenGraph, GraphML or trustpath JSON",
 		Long: `export writes the whole attack graph for tools that handle estates too large for
 one diagram, or that a team already runs:
 
@@ -40,7 +40,8 @@ one diagram, or that a team already runs:
 
 -o FILE.graphml picks GraphML by its extension; BloodHound JSON needs
 --format bloodhound (the default) since .json means trustpath JSON.`,
-		Example: `  trustpath export -f prod=testdata/demo/prod -f staging=testdata/demo/staging -o estate-bloodhound.json --format bloodhound
+		Example: `  trustpath export -f prod=testdata/demo/prod -f staging=testdata/demo/staging \
+    -o estate-bloodhound.json --format bloodhound
   trustpath export -f testdata/demo/prod -o estate.graphml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

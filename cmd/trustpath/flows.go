@@ -9,12 +9,12 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/trustpath/trustpath/analysis"
 	"github.com/trustpath/trustpath/graph"
+	"github.com/trustpath/trustpath/internal/table"
 )
 
 var flowFormats = []string{"table", "json", "dot", "svg"}
@@ -40,8 +40,10 @@ type flowsOptions struct {
 func newFlowsCommand(streams IOStreams, g *globalOptions) *cobra.Command {
 	o := &flowsOptions{}
 	cmd := &cobra.Command{
-		Use:   "flows -f PATH... [--from KEY] [--to KEY] [--port PORT] [--explain] | flows --check SRC DST PORT -f PATH...",
+		Use:   "flows -f PATH... [--from KEY] [--to KEY] [--port P] [--explain] | --check SRC DST PORT",
 		Short: "List the network connections NetworkPolicy allows, or check one",
+		// NOTE: the Use line is as wide as help allows; -f and the rest are under Flags.
+		DisableFlagsInUseLine: true,
 		Long: `flows lists the connections NetworkPolicy allows between pod groups and
 the internet, one line each, sorted, ports merged into ranges. Connections
 no policy restricts go through the cluster's pod-network vertex, which stands
@@ -52,13 +54,14 @@ flows --check answers for one connection, with the reasons at both ends:
 exit 0 when allowed, 1 when denied, 2 on error.`,
 		Example: `  trustpath flows -f testdata/demo/prod --from deploy/shop/api
   trustpath flows -f testdata/demo/prod --to deploy/payments/processor --explain
-  trustpath flows -f testdata/demo/prod --check deploy/shop/frontend deploy/payments/processor tcp/8443
+  trustpath flows -f testdata/demo/prod \
+    --check deploy/shop/frontend deploy/payments/processor tcp/8443
   trustpath flows -f testdata/demo/prod --check internet deploy/shop/frontend tcp/8080`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.validate(args); err != nil {
 				return err
 			}
-			return o.run(cmd.Context(), streams, g.logger(streams))
+			return o.run(cmd.Context(), streams, g.logger(streams), g.display(streams, o.file))
 		},
 	}
 	f := cmd.Flags()
@@ -99,13 +102,13 @@ func (o *flowsOptions) validate(args []string) error {
 	return err
 }
 
-func (o *flowsOptions) run(ctx context.Context, s IOStreams, log logger) error {
+func (o *flowsOptions) run(ctx context.Context, s IOStreams, log logger, d display) error {
 	res, err := o.input.load(ctx, s, log, nil)
 	if err != nil {
 		return err
 	}
 	if o.Check {
-		return o.runCheck(s.Out, res.Graph, func(src, dst *graph.Vertex, p graph.PortSpec) (bool, []string, []string, error) {
+		return o.runCheck(s.Out, d, res.Graph, func(src, dst *graph.Vertex, p graph.PortSpec) (bool, []string, []string, error) {
 			v, err := res.CheckFlow(src, dst, p)
 			return v.Allowed, v.Egress, v.Ingress, err
 		})
@@ -133,7 +136,7 @@ func (o *flowsOptions) run(ctx context.Context, s IOStreams, log logger) error {
 		}
 		err = render(ctx, &buf, graph.ViewOf(edges), o.format)
 	default:
-		err = writeFlowsTable(&buf, flows, o.Explain)
+		err = writeFlowsTable(&buf, flows, o.Explain, d)
 	}
 	if err != nil {
 		return err
@@ -144,7 +147,7 @@ func (o *flowsOptions) run(ctx context.Context, s IOStreams, log logger) error {
 // checkFunc answers one connection: allowed, and the reasons at each end.
 type checkFunc func(src, dst *graph.Vertex, p graph.PortSpec) (bool, []string, []string, error)
 
-func (o *flowsOptions) runCheck(w io.Writer, g *graph.Graph, check checkFunc) error {
+func (o *flowsOptions) runCheck(w io.Writer, d display, g *graph.Graph, check checkFunc) error {
 	src, err := resolve(g, o.check[0])
 	if err != nil {
 		return err
@@ -165,12 +168,12 @@ func (o *flowsOptions) runCheck(w io.Writer, g *graph.Graph, check checkFunc) er
 	if allowed {
 		answer = "allowed"
 	}
-	fmt.Fprintf(w, "%s: %s -> %s %s\n", answer, src.Key, dst.Key, port)
+	d.println(w, 4, fmt.Sprintf("%s: %s -> %s %s", answer, src.Key, dst.Key, port))
 	for _, r := range egress {
-		fmt.Fprintf(w, "  egress at %s: %s\n", src.Key, r)
+		d.println(w, 4, fmt.Sprintf("  egress at %s: %s", src.Key, r))
 	}
 	for _, r := range ingress {
-		fmt.Fprintf(w, "  ingress at %s: %s\n", dst.Key, r)
+		d.println(w, 4, fmt.Sprintf("  ingress at %s: %s", dst.Key, r))
 	}
 	if !allowed {
 		return errNo
@@ -178,13 +181,16 @@ func (o *flowsOptions) runCheck(w io.Writer, g *graph.Graph, check checkFunc) er
 	return nil
 }
 
-func writeFlowsTable(w io.Writer, flows []analysis.Flow, explain bool) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	header := "FROM\tTO\tPORTS\tVIA"
+func writeFlowsTable(w io.Writer, flows []analysis.Flow, explain bool, d display) error {
+	header := []string{"FROM", "TO", "PORTS", "VIA"}
 	if explain {
-		header += "\tWHY\tMISSING CONTROL"
+		header = append(header, "WHY", "MISSING CONTROL")
 	}
-	fmt.Fprintln(tw, header)
+	t := table.New(header...)
+	if explain {
+		t.Below(4, "why")
+		t.Below(5, "missing")
+	}
 	hubs := map[graph.Key]bool{}
 	for _, f := range flows {
 		via := "-"
@@ -196,7 +202,7 @@ func writeFlowsTable(w io.Writer, flows []analysis.Flow, explain bool) error {
 				hubs[v.Key] = true
 			}
 		}
-		line := fmt.Sprintf("%s\t%s\t%s\t%s", f.From.Key, f.To.Key, strings.Join(f.Ports, ","), via)
+		row := []string{string(f.From.Key), string(f.To.Key), strings.Join(f.Ports, ","), via}
 		if explain {
 			var why, missing []string
 			for _, e := range f.Edges {
@@ -208,11 +214,11 @@ func writeFlowsTable(w io.Writer, flows []analysis.Flow, explain bool) error {
 					why = append(why, e.Note)
 				}
 			}
-			line += "\t" + strings.Join(why, "; ") + "\t" + strings.Join(missing, "; ")
+			row = append(row, strings.Join(why, "; "), strings.Join(missing, "; "))
 		}
-		fmt.Fprintln(tw, line)
+		t.Row(row...)
 	}
-	if err := tw.Flush(); err != nil {
+	if err := d.render(w, t); err != nil {
 		return err
 	}
 	if len(flows) == 0 {
@@ -220,9 +226,7 @@ func writeFlowsTable(w io.Writer, flows []analysis.Flow, explain bool) error {
 		return err
 	}
 	for _, h := range sortedKeys(hubs) {
-		if _, err := fmt.Fprintf(w, "%s stands for every pod of its cluster whose egress is open.\n", h); err != nil {
-			return err
-		}
+		d.println(w, 4, fmt.Sprintf("%s stands for every pod of its cluster whose egress is open.", h))
 	}
 	return nil
 }

@@ -59,7 +59,7 @@ func TestFlowsCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			t.Parallel()
-			stdout, stderr, code := run(t, "", append(append([]string{"flows", "--check"}, tt.args...), prod...)...)
+			stdout, stderr, code := run(t, "", append(append([]string{"flows", "--wide", "--check"}, tt.args...), prod...)...)
 			if code != tt.code {
 				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, stdout, stderr)
 			}

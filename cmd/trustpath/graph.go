@@ -41,7 +41,7 @@ func newGraphCommand(streams IOStreams, g *globalOptions) *cobra.Command {
 			if err := o.validate(); err != nil {
 				return err
 			}
-			return o.run(cmd.Context(), streams, g.logger(streams))
+			return o.run(cmd.Context(), streams, g.logger(streams), g.display(streams, o.file))
 		},
 	}
 	f := cmd.Flags()
@@ -70,7 +70,7 @@ func (o *graphOptions) validate() error {
 	return nil
 }
 
-func (o *graphOptions) run(ctx context.Context, s IOStreams, log logger) error {
+func (o *graphOptions) run(ctx context.Context, s IOStreams, log logger, d display) error {
 	res, err := o.input.load(ctx, s, log, nil)
 	if err != nil {
 		return err
@@ -87,7 +87,12 @@ func (o *graphOptions) run(ctx context.Context, s IOStreams, log logger) error {
 		view = diagramView(view, o.Level, log)
 	}
 	var buf bytes.Buffer
-	if err := render(ctx, &buf, view, o.format); err != nil {
+	if o.format == "text" {
+		err = graph.WriteTextWidth(&buf, view, d.width)
+	} else {
+		err = render(ctx, &buf, view, o.format)
+	}
+	if err != nil {
 		return err
 	}
 	return writeOutput(s.Out, o.file, buf.Bytes())

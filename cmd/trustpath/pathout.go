@@ -6,11 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/trustpath/trustpath/analysis"
 	"github.com/trustpath/trustpath/graph"
+	"github.com/trustpath/trustpath/internal/table"
 )
 
 // pathFormats are the encodings of commands that answer with paths.
@@ -19,8 +20,9 @@ var pathFormats = []string{"table", "json", "dot", "svg"}
 // pathsSchema names the JSON encoding of paths.
 const pathsSchema = "trustpath.io/paths/v1"
 
-// writePaths renders paths in format; title heads each path in a table.
-func writePaths(ctx context.Context, w io.Writer, format string, paths []analysis.Path) error {
+// writePaths renders paths in format: a table for each, headed by its ends
+// and cost, or one JSON document or diagram for all.
+func writePaths(ctx context.Context, w io.Writer, format string, paths []analysis.Path, d display) error {
 	switch format {
 	case "json":
 		return writePathsJSON(w, paths)
@@ -37,7 +39,7 @@ func writePaths(ctx context.Context, w io.Writer, format string, paths []analysi
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		if err := writePathTable(w, p); err != nil {
+		if err := writePathTable(w, p, d); err != nil {
 			return err
 		}
 	}
@@ -46,14 +48,14 @@ func writePaths(ctx context.Context, w io.Writer, format string, paths []analysi
 
 // writePathTable writes one path step by step: what the attacker does,
 // the boundary crossed, and the control that was missing or the evidence.
-func writePathTable(w io.Writer, p analysis.Path) error {
-	fmt.Fprintf(w, "%s -> %s: %d steps, cost %s\n", p.From().Key, p.To().Key, len(p.Steps), costString(p.Cost))
+func writePathTable(w io.Writer, p analysis.Path, d display) error {
+	d.println(w, 4, fmt.Sprintf("%s -> %s: %d steps, cost %s", p.From().Key, p.To().Key, len(p.Steps), costString(p.Cost)))
 	crossed := map[int]analysis.Crossing{}
 	for _, c := range p.Crossings() {
 		crossed[c.Step] = c
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tSTEP\tTO\tCROSSES\tMISSING CONTROL / EVIDENCE")
+	t := table.New("#", "STEP", "TO", "CROSSES", "MISSING CONTROL / EVIDENCE")
+	t.Below(4, "")
 	for i, e := range p.Steps {
 		crosses, why := "-", evidenceText(e)
 		if c, ok := crossed[i]; ok {
@@ -62,9 +64,9 @@ func writePathTable(w io.Writer, p analysis.Path) error {
 				why = "missing: " + strings.Join(c.Missing, "; ")
 			}
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", i+1, e.Label(), e.T.Key, crosses, why)
+		t.Row(strconv.Itoa(i+1), e.Label(), string(e.T.Key), crosses, why)
 	}
-	return tw.Flush()
+	return d.render(w, t)
 }
 
 func evidenceText(e *graph.Edge) string {

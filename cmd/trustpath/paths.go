@@ -43,7 +43,7 @@ every container (compromised) and every user and group (malicious). Without
 			if o.format, o.file, err = o.output.resolve(pathFormats); err != nil {
 				return err
 			}
-			return o.run(cmd.Context(), streams, g.logger(streams))
+			return o.run(cmd.Context(), streams, g.logger(streams), g.display(streams, o.file))
 		},
 	}
 	f := cmd.Flags()
@@ -56,7 +56,7 @@ every container (compromised) and every user and group (malicious). Without
 	return cmd
 }
 
-func (o *pathsOptions) run(ctx context.Context, s IOStreams, log logger) error {
+func (o *pathsOptions) run(ctx context.Context, s IOStreams, log logger, d display) error {
 	res, err := o.input.load(ctx, s, log, nil)
 	if err != nil {
 		return err
@@ -98,7 +98,7 @@ func (o *pathsOptions) run(ctx context.Context, s IOStreams, log logger) error {
 		}
 		return errNo
 	}
-	return renderTo(s, o.file, func(w io.Writer) error { return writePaths(ctx, w, o.format, paths) })
+	return renderTo(s, o.file, func(w io.Writer) error { return writePaths(ctx, w, o.format, paths, d) })
 }
 
 // resolveAll resolves keys typed by a user.

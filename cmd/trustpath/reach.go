@@ -29,7 +29,8 @@ yes it shows the cheapest path step by step, with the boundary each step
 crosses and the control that was missing.
 
 Exit codes: 0 reachable, 1 not reachable, 2 error.`,
-		Example: `  trustpath reach internet prod:secret/shop/db-credentials -f prod=testdata/demo/prod -f staging=testdata/demo/staging
+		Example: `  trustpath reach internet prod:secret/shop/db-credentials \
+    -f prod=testdata/demo/prod -f staging=testdata/demo/staging
   trustpath reach container/shop/frontend/frontend secret/payments/stripe-key -f testdata/demo/prod
   trustpath reach group/ops cluster-admin -f testdata/demo/prod -o svg > path.svg`,
 		Args: cobra.ExactArgs(2),
@@ -41,7 +42,7 @@ Exit codes: 0 reachable, 1 not reachable, 2 error.`,
 			if o.format, o.file, err = o.output.resolve(pathFormats); err != nil {
 				return err
 			}
-			return o.run(cmd.Context(), streams, g.logger(streams), args[0], args[1])
+			return o.run(cmd.Context(), streams, g.logger(streams), g.display(streams, o.file), args[0], args[1])
 		},
 	}
 	o.input.addFlags(cmd.Flags())
@@ -49,7 +50,7 @@ Exit codes: 0 reachable, 1 not reachable, 2 error.`,
 	return cmd
 }
 
-func (o *reachOptions) run(ctx context.Context, s IOStreams, log logger, fromArg, toArg string) error {
+func (o *reachOptions) run(ctx context.Context, s IOStreams, log logger, d display, fromArg, toArg string) error {
 	res, err := o.input.load(ctx, s, log, nil)
 	if err != nil {
 		return err
@@ -68,8 +69,8 @@ func (o *reachOptions) run(ctx context.Context, s IOStreams, log logger, fromArg
 			if o.format == "json" {
 				return encodeJSON(w, map[string]any{"schema": pathsSchema, "reachable": false, "from": from.Key, "to": to.Key})
 			}
-			_, err := fmt.Fprintf(w, "no: %s cannot reach %s\n", from.Key, to.Key)
-			return err
+			d.println(w, 4, fmt.Sprintf("no: %s cannot reach %s", from.Key, to.Key))
+			return nil
 		}); err != nil {
 			return err
 		}
@@ -79,6 +80,6 @@ func (o *reachOptions) run(ctx context.Context, s IOStreams, log logger, fromArg
 		if o.format == "table" {
 			fmt.Fprintln(w, "yes")
 		}
-		return writePaths(ctx, w, o.format, []analysis.Path{p})
+		return writePaths(ctx, w, o.format, []analysis.Path{p}, d)
 	})
 }

@@ -36,7 +36,7 @@ func newReportCommand(streams IOStreams, g *globalOptions) *cobra.Command {
 	o := &reportOptions{Top: 5, NFixes: 5}
 	cmd := &cobra.Command{
 		Use:   "report -f PATH... [-o review.md|review.html|review.json|results.sarif]",
-		Short: "Write the threat-model review of the estate (Markdown, HTML, JSON) or its findings as SARIF",
+		Short: "Write the threat-model review (Markdown, HTML, JSON) or the findings as SARIF",
 		Long: `report writes the threat model of the estate as a reviewer would: scope and
 inventory (clusters, nodes, namespaces, workloads, identities, and what could
 not be read), the trust-boundary table (per boundary, the controls present and

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/spf13/cobra"
 )
 
@@ -8,6 +11,8 @@ import (
 type globalOptions struct {
 	Verbosity int
 	Quiet     bool
+	Wide      bool
+	NoColor   bool
 }
 
 func (g *globalOptions) logger(s IOStreams) logger {
@@ -31,12 +36,23 @@ them, and renders it as a trust-boundary diagram.`,
 	cmd.SetOut(streams.Out)
 	cmd.SetErr(streams.ErrOut)
 	cmd.SetIn(streams.In)
+	// Flag help wraps to the terminal, or to the width tables fit.
+	helpWidth := defaultWidth
+	if w, ok := terminalWidth(streams.Out); ok {
+		helpWidth = max(w, minWidth)
+	}
+	cmd.SetUsageTemplate(strings.NewReplacer(
+		".LocalFlags.FlagUsages", fmt.Sprintf(".LocalFlags.FlagUsagesWrapped %d", helpWidth),
+		".InheritedFlags.FlagUsages", fmt.Sprintf(".InheritedFlags.FlagUsagesWrapped %d", helpWidth),
+	).Replace(cmd.UsageTemplate()))
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return withHint(err, "see: "+c.CommandPath()+" --help")
 	})
 	pf := cmd.PersistentFlags()
 	pf.CountVarP(&g.Verbosity, "verbose", "v", "more detail on stderr (-v lists skipped kinds, -vv every diagnostic)")
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "print nothing on stderr but errors")
+	pf.BoolVar(&g.Wide, "wide", false, "print tables at full width, one row per line, for grep and cut (default: fit the terminal, or 100 columns when not a terminal)")
+	pf.BoolVar(&g.NoColor, "no-color", false, "never colour output (also: NO_COLOR set; colour is only ever used on a terminal)")
 	cmd.AddCommand(
 		newGraphCommand(streams, g),
 		newFlowsCommand(streams, g),

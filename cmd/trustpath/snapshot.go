@@ -23,7 +23,7 @@ func newSnapshotCommand(streams IOStreams, g *globalOptions) *cobra.Command {
 	o := &snapshotOptions{}
 	cmd := &cobra.Command{
 		Use:   "snapshot [--context NAME]... [-o FILE|DIR]",
-		Short: "Write what was read from a cluster as a kubectl List that trustpath reads back offline",
+		Short: "Save what was read from a cluster as a kubectl List, for offline runs later",
 		Long: `snapshot reads the estate — by default the live cluster of the kubeconfig's
 current context — and writes it as one JSON List, the shape kubectl get -o
 json writes, so it can be analysed later with -f, diffed, or handed to a

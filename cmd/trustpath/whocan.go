@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/trustpath/trustpath/collectors/rbac"
+	"github.com/trustpath/trustpath/internal/table"
 )
 
 // whoCanOptions is all `trustpath who-can` needs; flags bind only to its fields.
@@ -21,7 +21,7 @@ func newWhoCanCommand(streams IOStreams, g *globalOptions) *cobra.Command {
 	o := &whoCanOptions{}
 	cmd := &cobra.Command{
 		Use:   "who-can VERB RESOURCE[/NAME] -f PATH... [--subresource S] [-n NS | -A]",
-		Short: "List the users, groups and service accounts that may do something, and the bindings that allow it",
+		Short: "List the subjects that may do something, and the bindings that allow it",
 		Long: `who-can lists every subject a binding allows the request, with the binding
 and role that allow it, sorted by cluster, kind, namespace and name; the
 built-in roles and bindings (cluster-admin, system:*) are included and
@@ -32,7 +32,8 @@ RESOURCE is as for trustpath can. Exit status: 0 when some subject may,
 1 when none may, 2 on error.`,
 		Example: `  trustpath who-can -f testdata/rbac get secrets -n team-a
   trustpath who-can -f testdata/rbac create pods --subresource exec -A
-  trustpath who-can -f prod=testdata/demo/prod -f staging=testdata/demo/staging get secrets -n payments`,
+  trustpath who-can -f prod=testdata/demo/prod -f staging=testdata/demo/staging \
+    get secrets -n payments`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) != 2 {
 				return withHint(fmt.Errorf("want VERB RESOURCE[/NAME], got %d arguments", len(args)),
@@ -45,7 +46,7 @@ RESOURCE is as for trustpath can. Exit status: 0 when some subject may,
 			if err := o.validate(); err != nil {
 				return err
 			}
-			return o.run(cmd.Context(), streams, g.logger(streams))
+			return o.run(cmd.Context(), streams, g.logger(streams), g.display(streams, ""))
 		},
 	}
 	f := cmd.Flags()
@@ -62,7 +63,7 @@ func (o *whoCanOptions) validate() error {
 	return err
 }
 
-func (o *whoCanOptions) run(ctx context.Context, s IOStreams, log logger) error {
+func (o *whoCanOptions) run(ctx context.Context, s IOStreams, log logger, d display) error {
 	res, err := o.input.load(ctx, s, log, nil)
 	if err != nil {
 		return err
@@ -71,15 +72,11 @@ func (o *whoCanOptions) run(ctx context.Context, s IOStreams, log logger) error 
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(s.Out, 0, 4, 2, ' ', 0)
-	rows := 0
+	t := table.New("SUBJECT", "BINDING", "ROLE", "BINDING SOURCE")
+	t.Below(3, "source")
 	for _, snap := range res.Snapshots { // sorted by cluster
 		a := authorizer(res, snap)
 		for _, sg := range a.WhoCan(req) {
-			if rows == 0 {
-				fmt.Fprintln(tw, "SUBJECT\tBINDING\tROLE\tBINDING SOURCE")
-			}
-			rows++
 			role := sg.Grant.Role.String()
 			if _, ok := snap.Sources[sg.Grant.Role]; !ok {
 				role += " (default)"
@@ -88,13 +85,15 @@ func (o *whoCanOptions) run(ctx context.Context, s IOStreams, log logger) error 
 			if src, ok := snap.Sources[sg.Grant.Binding]; ok {
 				source = src.String()
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", subjectKey(sg.Subject, keyPrefix(res, snap)), sg.Grant.Binding, role, source)
+			t.Row(string(subjectKey(sg.Subject, keyPrefix(res, snap))), sg.Grant.Binding.String(), role, source)
 		}
 	}
-	if err := tw.Flush(); err != nil {
-		return err
+	if t.Len() > 0 {
+		if err := d.render(s.Out, t); err != nil {
+			return err
+		}
 	}
-	if rows == 0 {
+	if t.Len() == 0 {
 		log.Printf(0, "no subject may %s", describeRequest(req))
 		return errNo
 	}
