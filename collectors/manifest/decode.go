@@ -22,6 +22,7 @@ import (
 type decoder struct {
 	events []event
 	scan   scanned // the value being decoded, reused between values
+	buf    []byte  // an object without whitespace, reused between objects
 	// workers is how many goroutines may decode the items of one List
 	// or the documents of one YAML stream.
 	workers int
@@ -165,7 +166,10 @@ func (d *decoder) typed(raw []byte, keys int, apiVersion, kind, ownAPIVersion, o
 		d.fail(src, fmt.Errorf("decoding %s %s: %w", apiVersion, kind, err))
 		return
 	}
-	if err := kjson.UnmarshalCaseSensitivePreserveInts(raw, obj); err != nil {
+	// Decoders must copy what they keep of their input (json.Unmarshaler),
+	// so the buffer can be reused.
+	d.buf = compact(d.buf[:0], raw)
+	if err := kjson.UnmarshalCaseSensitivePreserveInts(d.buf, obj); err != nil {
 		d.fail(src, fmt.Errorf("decoding %s %s: %w", apiVersion, kind, err))
 		return
 	}

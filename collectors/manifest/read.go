@@ -62,15 +62,24 @@ type stater interface {
 	Stat() (fs.FileInfo, error)
 }
 
-// readInput reads all of r, up to MaxInputBytes. A file that says it is
+// lener is a reader that knows how much it holds, such as a bytes.Reader.
+type lener interface {
+	Len() int
+}
+
+// readInput reads all of r, up to MaxInputBytes. An input that says it is
 // larger is refused before it is read, and one that says how large it is
-// is read into a buffer of that size, not one grown by doubling.
+// is read into a buffer of that size, not one grown by doubling; the size
+// is only a hint, and r is read to its end either way.
 func readInput(r io.Reader) ([]byte, error) {
 	size := int64(-1)
-	if f, ok := r.(stater); ok {
+	switch f := r.(type) {
+	case stater:
 		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
 			size = info.Size()
 		}
+	case lener:
+		size = int64(f.Len())
 	}
 	if size > MaxInputBytes {
 		return nil, ErrTooLarge

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ var scanCases = []struct {
 	{`{}`, true},
 	{`[]`, true},
 	{` { "a" : [ 1 , -0.5e+3 , true , false , null , "x" ] } `, true},
+	{"[\n\t{\r\n \"a b\" :\t\"c \\\" d\\\\\" } ]", true},
 	{`{"a":"\"\\\/\b\f\n\r\t\u00e9\uD83D"}`, true},
 	{`{"a":"` + "\xff\xfe" + `"}`, true}, // invalid UTF-8 is accepted
 	{`{"a":1,}`, false},
@@ -68,6 +70,13 @@ func checkScan(t *testing.T, in string) {
 	}
 	if got, want := in[i:end], string(firstValue(data[i:])); got != want {
 		t.Fatalf("%q: scanned value %q, encoding/json's %q", in, got, want)
+	}
+	var compacted bytes.Buffer
+	if err := json.Compact(&compacted, data[i:end]); err != nil {
+		t.Fatalf("%q: %v", in, err)
+	}
+	if got, want := string(compact([]byte("x"), data[i:end])), "x"+compacted.String(); got != want {
+		t.Errorf("%q: compacted to %q, want %q", in, got, want)
 	}
 	var whole any
 	if err := json.Unmarshal(data[i:end], &whole); err != nil {

@@ -1,0 +1,91 @@
+package manifest_test
+
+import (
+	"bytes"
+	"fmt"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/trustpath/trustpath/collectors/estate"
+	"github.com/trustpath/trustpath/collectors/manifest"
+	"github.com/trustpath/trustpath/collectors/synth"
+)
+
+// benchInput is a synthetic estate as files, and all of it as one stream.
+type benchInput struct {
+	files  fstest.MapFS
+	stream []byte
+	bytes  int64
+}
+
+var benchInputs sync.Map // "format/pods" -> func() benchInput
+
+// estateOf generates the default estate of pods pods once per process.
+func estateOf(pods int, format synth.Format) benchInput {
+	f, _ := benchInputs.LoadOrStore(fmt.Sprintf("%s/%d", format, pods), sync.OnceValue(func() benchInput {
+		o := synth.Defaults(pods)
+		o.Format, o.Dump = format, format == synth.JSON
+		in := benchInput{files: fstest.MapFS{}}
+		var all []runtime.Object
+		err := synth.Generate(o, func(f synth.File) error {
+			var buf bytes.Buffer
+			if err := synth.Encode(&buf, f.Objects, format); err != nil {
+				return err
+			}
+			in.files[f.Name+format.Ext()] = &fstest.MapFile{Data: buf.Bytes()}
+			in.bytes += int64(buf.Len())
+			all = append(all, f.Objects...)
+			return nil
+		})
+		if err != nil {
+			panic(fmt.Sprintf("generating %d pods: %v", pods, err)) // the defaults are valid
+		}
+		var buf bytes.Buffer
+		if err := synth.Encode(&buf, all, format); err != nil {
+			panic(err)
+		}
+		in.stream = buf.Bytes()
+		return in
+	}))
+	return f.(func() benchInput)()
+}
+
+// BenchmarkRead decodes synthetic estates: a directory of files (kubectl
+// List dumps, or multi-document YAML), and the same objects as one stream.
+func BenchmarkRead(b *testing.B) {
+	for _, format := range []synth.Format{synth.JSON, synth.YAML} {
+		for _, pods := range []int{1000, 10000} {
+			b.Run(fmt.Sprintf("%s/files/pods=%d", format, pods), func(b *testing.B) {
+				in := estateOf(pods, format)
+				b.SetBytes(in.bytes)
+				b.ReportAllocs()
+				for b.Loop() {
+					s := estate.New("bench")
+					if err := manifest.ReadFS(b.Context(), in.files, ".", "bench", s, defaultNS); err != nil {
+						b.Fatal(err)
+					}
+					if s.Objects() == 0 || len(s.Diagnostics) > 0 {
+						b.Fatalf("decoded %d objects with %d diagnostics", s.Objects(), len(s.Diagnostics))
+					}
+				}
+			})
+			b.Run(fmt.Sprintf("%s/stream/pods=%d", format, pods), func(b *testing.B) {
+				in := estateOf(pods, format)
+				b.SetBytes(int64(len(in.stream)))
+				b.ReportAllocs()
+				for b.Loop() {
+					s := estate.New("bench")
+					if err := manifest.Read(b.Context(), bytes.NewReader(in.stream), "bench", s, defaultNS); err != nil {
+						b.Fatal(err)
+					}
+					if s.Objects() == 0 || len(s.Diagnostics) > 0 {
+						b.Fatalf("decoded %d objects with %d diagnostics", s.Objects(), len(s.Diagnostics))
+					}
+				}
+			})
+		}
+	}
+}
