@@ -273,3 +273,26 @@ func TestRemedies(t *testing.T) {
 		}
 	}
 }
+
+// TestCountMatchesAnalyze checks the count Fixes measures a proposed fix
+// by against the findings a full analysis returns, with and without each
+// missing control left out.
+func TestCountMatchesAnalyze(t *testing.T) {
+	t.Parallel()
+	for name, g := range map[string]*graph.Graph{"estate": estate(t), "synthetic": syntheticGraph(400)} {
+		base := analysis.Analyze(g, analysis.Options{})
+		if len(base.Findings) == 0 {
+			t.Fatalf("%s: no findings", name)
+		}
+		opts := []analysis.Options{{}, {Actors: []analysis.ActorKind{analysis.MaliciousUser}}}
+		for _, c := range base.Causes {
+			opts = append(opts, analysis.Options{Skip: analysis.WithControl(c.Control)})
+		}
+		for _, o := range opts {
+			want := len(analysis.Analyze(g, o).Findings)
+			if got := analysis.CountFindings(g, o); got != want {
+				t.Errorf("%s: count %d, analysis %d findings", name, got, want)
+			}
+		}
+	}
+}

@@ -74,7 +74,7 @@ func Fixes(g *graph.Graph, o Options, base *Result, n int) []Fix {
 	current := base
 	for len(out) < n && len(current.Findings) > 0 {
 		var best *Fix
-		var bestAfter *Result
+		var bestOpts Options
 		tried := 0
 		for _, c := range causes(current.Findings) {
 			if applied[c.Control] {
@@ -90,11 +90,11 @@ func Fixes(g *graph.Graph, o Options, base *Result, n int) []Fix {
 			}
 			next := o
 			next.Skip = orSkip(o.Skip, missingAny(trial))
-			after := Analyze(g, next)
-			closes := len(current.Findings) - len(after.Findings)
+			remain := countFindings(g, next)
+			closes := len(current.Findings) - remain
 			if closes > 0 && (best == nil || closes > best.Closes) {
-				best = &Fix{Control: c.Control, Remedy: c.Fix, Closes: closes, Remain: len(after.Findings)}
-				bestAfter = after
+				best = &Fix{Control: c.Control, Remedy: c.Fix, Closes: closes, Remain: remain}
+				bestOpts = next
 			}
 		}
 		if best == nil {
@@ -102,7 +102,9 @@ func Fixes(g *graph.Graph, o Options, base *Result, n int) []Fix {
 		}
 		applied[best.Control] = true
 		out = append(out, *best)
-		current = bestAfter
+		if len(out) < n {
+			current = Analyze(g, bestOpts) // the next round's candidates are its causes
+		}
 	}
 	return out
 }

@@ -2,7 +2,9 @@ package analysis
 
 import (
 	"cmp"
+	"maps"
 	"slices"
+	"sync"
 
 	"github.com/trustpath/trustpath/graph"
 )
@@ -71,99 +73,156 @@ type Result struct {
 // destination reaches a target, and that crosses a boundary with a
 // control missing, is a finding, with the cheapest path through it. Cost:
 // (actor kinds + impact tiers) Dijkstra runs plus one pass over the edges,
-// O(E log V) — never actors × targets.
+// O(E log V) — never actors × targets. The actor kinds are independent and
+// run in parallel.
 func Analyze(g *graph.Graph, o Options) *Result {
-	if o.MinBoundary == graph.BoundaryNone {
-		o.MinBoundary = graph.BoundaryPod
-	}
-	targets := Targets(g, o.Targets)
-	if o.Only != nil {
-		targets = slices.DeleteFunc(targets, func(t Target) bool { return !slices.Contains(o.Only, t.Vertex) })
-	}
-	res := &Result{Targets: targets}
-	v := newView(g, o.Skip)
-
-	// Backward search per impact tier, highest first: a finding names the
-	// highest-impact target its crossing leads to.
-	type tier struct {
-		impact Impact
-		byKey  map[*graph.Vertex]Target
-		tree   *Tree
-	}
-	var tiers []tier
-	for _, t := range targets {
-		if len(tiers) == 0 || tiers[len(tiers)-1].impact != t.Impact {
-			tiers = append(tiers, tier{impact: t.Impact, byKey: map[*graph.Vertex]Target{}})
-		}
-		tiers[len(tiers)-1].byKey[t.Vertex] = t
-	}
-	for i := range tiers {
-		var vs []*graph.Vertex
-		for _, t := range targets {
-			if t.Impact == tiers[i].impact {
-				vs = append(vs, t.Vertex)
-			}
-		}
-		tiers[i].tree = search(v.reversed(), vs)
-	}
-
-	kinds := o.Actors
-	if len(kinds) == 0 {
-		kinds = []ActorKind{External, CompromisedContainer, MaliciousUser}
-	}
-	groups := parallel(g.Edges(), o.Skip)
-	visits := newVisits(len(g.Vertices()))
-	for _, kind := range kinds {
-		starts := Actors(g, kind)
-		if o.From != nil {
-			starts = slices.DeleteFunc(slices.Clone(o.From), func(x *graph.Vertex) bool {
-				a, ok := ActorOf(x)
-				return !ok || a != kind
-			})
-		}
-		if len(starts) == 0 {
-			continue
-		}
-		fwd := search(v, starts)
-		en := entrances{}
-		// A finding is its actor kind, crossing and target; the target
-		// follows from the crossing's end, so within one kind the
-		// crossing's two ends name it.
-		seen := map[[2]*graph.Vertex]int{} // → index in res.Findings
-		for _, group := range groups {
-			if group[0].T.Kind.IsTransit() {
-				continue
-			}
-			c, ok := crossingAt(fwd, en, group, o.MinBoundary)
-			if !ok {
-				continue
-			}
-			to := c.e.T
-			for _, t := range tiers {
-				tail := t.tree.via[to.UID] != nil
-				if !tail && t.byKey[to].Vertex == nil {
-					continue // this tier is not reached from here
-				}
-				if !visits.loopless(fwd, c, t.tree) {
-					break // it would pass a vertex twice: a detour, not an attack
-				}
-				f := c.finding(fwd, t.tree)
-				f.Actor, f.Target = kind, t.byKey[f.Path.To()]
-				f.Severity, f.Score = severityOf(f.Target.Impact, f.Path.Cost)
-				id := [2]*graph.Vertex{c.from, to}
-				if i, dup := seen[id]; !dup {
-					seen[id] = len(res.Findings)
-					res.Findings = append(res.Findings, f)
-				} else if f.Path.Cost < res.Findings[i].Path.Cost {
-					res.Findings[i] = f
-				}
-				break
-			}
-		}
+	a := newAnalysis(g, o)
+	res := &Result{Targets: a.targets}
+	for _, fs := range a.run(true) {
+		res.Findings = append(res.Findings, fs.findings...)
 	}
 	sortFindings(res.Findings)
 	res.Causes = causes(res.Findings)
 	return res
+}
+
+// countFindings returns how many findings Analyze would return, without
+// laying out their paths: what a proposed fix is measured by.
+func countFindings(g *graph.Graph, o Options) int {
+	n := 0
+	for _, fs := range newAnalysis(g, o).run(false) {
+		n += fs.count
+	}
+	return n
+}
+
+// analysis is what every actor kind's pass shares, read only.
+type analysis struct {
+	g       *graph.Graph
+	o       Options
+	v       *view
+	targets []Target
+	tiers   []tier
+	groups  [][]*graph.Edge
+}
+
+// tier is the targets of one impact, searched backward together: a
+// finding names the highest-impact target its crossing leads to.
+type tier struct {
+	impact Impact
+	byKey  map[*graph.Vertex]Target
+	tree   *Tree
+}
+
+func newAnalysis(g *graph.Graph, o Options) *analysis {
+	if o.MinBoundary == graph.BoundaryNone {
+		o.MinBoundary = graph.BoundaryPod
+	}
+	a := &analysis{g: g, o: o, v: newView(g, o.Skip), groups: parallel(g.Edges(), o.Skip)}
+	a.targets = Targets(g, o.Targets)
+	if o.Only != nil {
+		a.targets = slices.DeleteFunc(a.targets, func(t Target) bool { return !slices.Contains(o.Only, t.Vertex) })
+	}
+	for _, t := range a.targets { // sorted by impact, highest first
+		if len(a.tiers) == 0 || a.tiers[len(a.tiers)-1].impact != t.Impact {
+			a.tiers = append(a.tiers, tier{impact: t.Impact, byKey: map[*graph.Vertex]Target{}})
+		}
+		a.tiers[len(a.tiers)-1].byKey[t.Vertex] = t
+	}
+	var wg sync.WaitGroup
+	for i := range a.tiers {
+		wg.Go(func() {
+			vs := slices.Collect(maps.Keys(a.tiers[i].byKey))
+			slices.SortFunc(vs, func(x, y *graph.Vertex) int { return cmp.Compare(x.UID, y.UID) })
+			a.tiers[i].tree = search(a.v.reversed(), vs)
+		})
+	}
+	wg.Wait()
+	return a
+}
+
+// kindFindings are one actor kind's findings, or their number.
+type kindFindings struct {
+	findings []*Finding
+	count    int
+}
+
+// run analyses every actor kind, in parallel, and returns their findings
+// in kind order; keep false only counts them.
+func (a *analysis) run(keep bool) []kindFindings {
+	kinds := a.o.Actors
+	if len(kinds) == 0 {
+		kinds = []ActorKind{External, CompromisedContainer, MaliciousUser}
+	}
+	out := make([]kindFindings, len(kinds))
+	var wg sync.WaitGroup
+	for i, kind := range kinds {
+		wg.Go(func() { out[i] = a.kind(kind, keep) })
+	}
+	wg.Wait()
+	return out
+}
+
+// kind finds the findings of one actor kind.
+func (a *analysis) kind(kind ActorKind, keep bool) kindFindings {
+	starts := Actors(a.g, kind)
+	if a.o.From != nil {
+		starts = slices.DeleteFunc(slices.Clone(a.o.From), func(x *graph.Vertex) bool {
+			k, ok := ActorOf(x)
+			return !ok || k != kind
+		})
+	}
+	var out kindFindings
+	if len(starts) == 0 {
+		return out
+	}
+	fwd := search(a.v, starts)
+	en := entrances{}
+	visits := newVisits(len(a.g.Vertices()))
+	// A finding is its actor kind, crossing and target; the target follows
+	// from the crossing's end, so within one kind the crossing's two ends
+	// name it.
+	seen := map[[2]*graph.Vertex]int{} // → index in out.findings
+	for _, group := range a.groups {
+		if group[0].T.Kind.IsTransit() {
+			continue
+		}
+		c, ok := crossingAt(fwd, en, group, a.o.MinBoundary)
+		if !ok {
+			continue
+		}
+		to := c.e.T
+		for _, t := range a.tiers {
+			tail := t.tree.via[to.UID] != nil
+			if !tail && t.byKey[to].Vertex == nil {
+				continue // this tier is not reached from here
+			}
+			if !visits.loopless(fwd, c, t.tree) {
+				break // it would pass a vertex twice: a detour, not an attack
+			}
+			id := [2]*graph.Vertex{c.from, to}
+			i, dup := seen[id]
+			if !keep {
+				if !dup {
+					seen[id] = 0
+					out.count++
+				}
+				break
+			}
+			f := c.finding(fwd, t.tree)
+			f.Actor, f.Target = kind, t.byKey[f.Path.To()]
+			f.Severity, f.Score = severityOf(f.Target.Impact, f.Path.Cost)
+			if !dup {
+				seen[id] = len(out.findings)
+				out.findings = append(out.findings, f)
+			} else if f.Path.Cost < out.findings[i].Path.Cost {
+				out.findings[i] = f
+			}
+			break
+		}
+	}
+	out.count += len(out.findings)
+	return out
 }
 
 // entrances are, per transit vertex, the cheapest edges into it from
@@ -299,21 +358,22 @@ func (c crossing) finding(fwd, back *Tree) *Finding {
 
 // parallel splits edges, sorted by (from, to, technique) as the graph keeps
 // them, into runs that join the same two vertices, leaving out skipped ones.
+// A run shares the graph's slice unless one of its edges is skipped.
 func parallel(edges []*graph.Edge, skip func(*graph.Edge) bool) [][]*graph.Edge {
 	var out [][]*graph.Edge
-	var run []*graph.Edge
-	for _, e := range edges {
-		if skip != nil && skip(e) {
-			continue
+	for i := 0; i < len(edges); {
+		j := i + 1
+		for j < len(edges) && edges[j].F == edges[i].F && edges[j].T == edges[i].T {
+			j++
 		}
-		if len(run) > 0 && (run[0].F != e.F || run[0].T != e.T) {
+		run := edges[i:j:j]
+		if skip != nil && slices.ContainsFunc(run, skip) {
+			run = slices.DeleteFunc(slices.Clone(run), skip)
+		}
+		if len(run) > 0 {
 			out = append(out, run)
-			run = nil
 		}
-		run = append(run, e)
-	}
-	if len(run) > 0 {
-		out = append(out, run)
+		i = j
 	}
 	return out
 }
