@@ -289,9 +289,17 @@ func TestCountMatchesAnalyze(t *testing.T) {
 			opts = append(opts, analysis.Options{Skip: analysis.WithControl(c.Control)})
 		}
 		for _, o := range opts {
-			want := len(analysis.Analyze(g, o).Findings)
-			if got := analysis.CountFindings(g, o); got != want {
-				t.Errorf("%s: count %d, analysis %d findings", name, got, want)
+			res := analysis.Analyze(g, o)
+			var want []string
+			for _, c := range res.Causes {
+				want = append(want, fmt.Sprintf("%s %d %s", c.Severity, len(c.Findings), c.Control))
+			}
+			n, got := analysis.CountFindings(g, o)
+			if n != len(res.Findings) {
+				t.Errorf("%s: count %d, analysis %d findings", name, n, len(res.Findings))
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s: causes counted differ from the analysis's (-analysis +count):\n%s", name, diff)
 			}
 		}
 	}

@@ -66,35 +66,38 @@ type Fix struct {
 // removed (on top of the fixes already chosen), the few controls missing on
 // the most open findings, and keeps the one that closes most: a count can
 // overstate, since another technique may cross the same boundary. Controls
-// that would close nothing are not proposed.
+// that would close nothing are not proposed. The re-analyses count
+// findings without laying out their paths.
 func Fixes(g *graph.Graph, o Options, base *Result, n int) []Fix {
-	const candidates = 5
+	current := tally{findings: len(base.Findings)}
+	for _, c := range base.Causes {
+		current.causes = append(current.causes, causeTally{c.Control, len(c.Findings), c.Severity})
+	}
 	var out []Fix
 	applied := map[string]bool{}
-	current := base
-	for len(out) < n && len(current.Findings) > 0 {
+	for len(out) < n && current.findings > 0 {
 		var best *Fix
-		var bestOpts Options
+		var bestAfter tally
 		tried := 0
-		for _, c := range causes(current.Findings) {
-			if applied[c.Control] {
+		for _, c := range current.causes {
+			if applied[c.control] {
 				continue
 			}
-			if tried == candidates {
+			if tried == fixCandidates(g) {
 				break
 			}
 			tried++
-			trial := map[string]bool{c.Control: true}
+			trial := map[string]bool{c.control: true}
 			for k := range applied {
 				trial[k] = true
 			}
 			next := o
 			next.Skip = orSkip(o.Skip, missingAny(trial))
-			remain := countFindings(g, next)
-			closes := len(current.Findings) - remain
+			after := countFindings(g, next)
+			closes := current.findings - after.findings
 			if closes > 0 && (best == nil || closes > best.Closes) {
-				best = &Fix{Control: c.Control, Remedy: c.Fix, Closes: closes, Remain: remain}
-				bestOpts = next
+				best = &Fix{Control: c.control, Remedy: RemedyFor(c.control), Closes: closes, Remain: after.findings}
+				bestAfter = after
 			}
 		}
 		if best == nil {
@@ -102,11 +105,21 @@ func Fixes(g *graph.Graph, o Options, base *Result, n int) []Fix {
 		}
 		applied[best.Control] = true
 		out = append(out, *best)
-		if len(out) < n {
-			current = Analyze(g, bestOpts) // the next round's candidates are its causes
-		}
+		current = bestAfter
 	}
 	return out
+}
+
+// fixCandidates is how many controls a round of Fixes measures: five,
+// fewer on a graph so large that each measure takes seconds.
+func fixCandidates(g *graph.Graph) int {
+	switch e := len(g.Edges()); {
+	case e > 500_000:
+		return 2
+	case e > 100_000:
+		return 3
+	}
+	return 5
 }
 
 // WithControl returns a skip function that removes every edge a control

@@ -86,14 +86,50 @@ func Analyze(g *graph.Graph, o Options) *Result {
 	return res
 }
 
-// countFindings returns how many findings Analyze would return, without
-// laying out their paths: what a proposed fix is measured by.
-func countFindings(g *graph.Graph, o Options) int {
-	n := 0
+// tally is what an analysis finds, without the paths: the number of
+// findings and, per missing control, how many it lets through and the
+// worst of them. It is what a proposed fix is measured by.
+type tally struct {
+	findings int
+	causes   []causeTally // ordered as Result.Causes
+}
+
+type causeTally struct {
+	control  string
+	findings int
+	severity Severity
+}
+
+// countFindings analyses g without laying out paths.
+func countFindings(g *graph.Graph, o Options) tally {
+	byControl := map[string]*causeTally{}
+	var t tally
 	for _, fs := range newAnalysis(g, o).run(false) {
-		n += fs.count
+		t.findings += len(fs.found)
+		for _, f := range fs.found {
+			for _, c := range f.missing {
+				ct := byControl[c]
+				if ct == nil {
+					ct = &causeTally{control: c}
+					byControl[c] = ct
+				}
+				ct.findings++
+				ct.severity = max(ct.severity, f.severity)
+			}
+		}
 	}
-	return n
+	for _, ct := range byControl {
+		t.causes = append(t.causes, *ct)
+	}
+	slices.SortFunc(t.causes, func(a, b causeTally) int {
+		return compareCauses(a.severity, b.severity, a.findings, b.findings, a.control, b.control)
+	})
+	return t
+}
+
+// compareCauses orders causes most severe first, then by most findings.
+func compareCauses(sa, sb Severity, na, nb int, ca, cb string) int {
+	return cmp.Or(cmp.Compare(sb, sa), cmp.Compare(nb, na), cmp.Compare(ca, cb))
 }
 
 // analysis is what every actor kind's pass shares, read only.
@@ -141,10 +177,17 @@ func newAnalysis(g *graph.Graph, o Options) *analysis {
 	return a
 }
 
-// kindFindings are one actor kind's findings, or their number.
+// kindFindings are one actor kind's findings, or without their paths,
+// what a tally needs of them.
 type kindFindings struct {
 	findings []*Finding
-	count    int
+	found    []found
+}
+
+type found struct {
+	cost     float64
+	severity Severity
+	missing  []string
 }
 
 // run analyses every actor kind, in parallel, and returns their findings
@@ -203,9 +246,14 @@ func (a *analysis) kind(kind ActorKind, keep bool) kindFindings {
 			id := [2]*graph.Vertex{c.from, to}
 			i, dup := seen[id]
 			if !keep {
+				cost := c.cost(fwd, t.tree)
+				sev, _ := severityOf(t.impact, cost)
+				f := found{cost, sev, c.missing}
 				if !dup {
-					seen[id] = 0
-					out.count++
+					seen[id] = len(out.found)
+					out.found = append(out.found, f)
+				} else if cost < out.found[i].cost {
+					out.found[i] = f
 				}
 				break
 			}
@@ -221,7 +269,6 @@ func (a *analysis) kind(kind ActorKind, keep bool) kindFindings {
 			break
 		}
 	}
-	out.count += len(out.findings)
 	return out
 }
 
@@ -331,6 +378,15 @@ func crossingAt(fwd *Tree, en entrances, group []*graph.Edge, min graph.Boundary
 	return crossing{from: from, in: in, e: e, boundary: b, missing: slices.Compact(missing)}, true
 }
 
+// cost is the cost of the crossing's finding: see finding.
+func (c crossing) cost(fwd, back *Tree) float64 {
+	cost := fwd.Cost(c.from) + c.e.Cost + back.Cost(c.e.T)
+	if c.in != nil {
+		cost += c.in.Cost
+	}
+	return cost
+}
+
 // finding returns the crossing's finding: the cheapest path from an actor
 // to its start, through it, and on along back, the cheapest path from its
 // end to a target. The steps are laid out in one allocation: there are
@@ -348,11 +404,7 @@ func (c crossing) finding(fwd, back *Tree) *Finding {
 	}
 	steps[step] = c.e
 	back.fill(steps[step+1:], c.e.T)
-	cost := fwd.Cost(c.from) + c.e.Cost + back.Cost(c.e.T)
-	if c.in != nil {
-		cost += c.in.Cost
-	}
-	return &Finding{Path: Path{Steps: steps, Cost: cost},
+	return &Finding{Path: Path{Steps: steps, Cost: c.cost(fwd, back)},
 		Crossing: Crossing{Step: step, Boundary: c.boundary, From: c.from, Missing: c.missing}}
 }
 
@@ -465,8 +517,7 @@ func causes(findings []*Finding) []*Cause {
 		out = append(out, c)
 	}
 	slices.SortFunc(out, func(a, b *Cause) int {
-		return cmp.Or(cmp.Compare(b.Severity, a.Severity), cmp.Compare(len(b.Findings), len(a.Findings)),
-			cmp.Compare(a.Control, b.Control))
+		return compareCauses(a.Severity, b.Severity, len(a.Findings), len(b.Findings), a.Control, b.Control)
 	})
 	return out
 }
