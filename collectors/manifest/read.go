@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -32,7 +33,7 @@ type Options struct {
 // as diagnostics in snap; the error is for the stream itself, and when there
 // is one, snap is left as it was.
 func Read(ctx context.Context, r io.Reader, name string, snap *estate.Snapshot, o Options) error {
-	events, err := decodeInput(ctx, r, name)
+	events, _, err := decodeInput(ctx, r, name, nil)
 	if err != nil {
 		return err
 	}
@@ -40,21 +41,23 @@ func Read(ctx context.Context, r io.Reader, name string, snap *estate.Snapshot, 
 	return nil
 }
 
-// decodeInput reads and decodes one input into events.
-func decodeInput(ctx context.Context, r io.Reader, name string) ([]event, error) {
+// decodeInput reads one input into buf, whose contents it replaces, and
+// decodes it into events. It returns buf, grown if need be, for the next
+// input: nothing decoded refers to it.
+func decodeInput(ctx context.Context, r io.Reader, name string, buf []byte) ([]event, []byte, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, buf, err
 	}
-	data, err := readInput(r)
+	data, err := readInput(r, buf[:0])
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", name, err)
+		return nil, buf, fmt.Errorf("reading %s: %w", name, err)
 	}
 	d := decoder{workers: runtime.GOMAXPROCS(0)}
 	d.stream(ctx, data, name)
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, data, err
 	}
-	return d.events, nil
+	return d.events, data, nil
 }
 
 // stater is a reader that knows its size, such as an fs.File.
@@ -67,11 +70,11 @@ type lener interface {
 	Len() int
 }
 
-// readInput reads all of r, up to MaxInputBytes. An input that says it is
-// larger is refused before it is read, and one that says how large it is
-// is read into a buffer of that size, not one grown by doubling; the size
-// is only a hint, and r is read to its end either way.
-func readInput(r io.Reader) ([]byte, error) {
+// readInput appends all of r, up to MaxInputBytes, to b. An input that says
+// it is larger is refused before it is read, and one that says how large it
+// is is read into a buffer of that size, not one grown by doubling; the
+// size is only a hint, and r is read to its end either way.
+func readInput(r io.Reader, b []byte) ([]byte, error) {
 	size := int64(-1)
 	switch f := r.(type) {
 	case stater:
@@ -85,7 +88,7 @@ func readInput(r io.Reader) ([]byte, error) {
 		return nil, ErrTooLarge
 	}
 	// One byte more than the file holds, to see the end without growing.
-	b := make([]byte, 0, max(size+1, 512))
+	b = slices.Grow(b, int(max(size+1, 512)))
 	lr := io.LimitReader(r, MaxInputBytes+1)
 	for {
 		n, err := lr.Read(b[len(b):cap(b)])
@@ -158,19 +161,22 @@ type decoded struct {
 // readFiles decodes files concurrently and applies their events to snap in
 // order, stopping at the first file that cannot be read.
 func readFiles(ctx context.Context, fsys fs.FS, files []file, snap *estate.Snapshot, o Options) error {
-	decode := func(ctx context.Context, f file) decoded {
+	// Each worker reads file after file into one buffer.
+	decode := func(ctx context.Context, f file, buf *[]byte) decoded {
 		r, err := fsys.Open(f.name)
 		if err != nil {
 			return decoded{err: fmt.Errorf("reading %s: %w", f.display, err)}
 		}
 		defer r.Close()
-		events, err := decodeInput(ctx, r, f.display)
+		events, b, err := decodeInput(ctx, r, f.display, *buf)
+		*buf = b
 		return decoded{events, err}
 	}
 	workers := min(runtime.GOMAXPROCS(0), len(files))
 	if workers <= 1 {
+		var buf []byte
 		for _, f := range files {
-			d := decode(ctx, f)
+			d := decode(ctx, f, &buf)
 			if d.err != nil {
 				return d.err
 			}
@@ -208,8 +214,9 @@ func readFiles(ctx context.Context, fsys fs.FS, files []file, snap *estate.Snaps
 	})
 	for range workers {
 		wg.Go(func() {
+			var buf []byte
 			for i := range next {
-				results[i] <- decode(ctx, files[i])
+				results[i] <- decode(ctx, files[i], &buf)
 			}
 		})
 	}

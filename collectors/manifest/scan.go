@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 )
@@ -374,6 +375,10 @@ func skipWS(data []byte, i int) int {
 		switch data[i] {
 		case ' ', '\t', '\r', '\n':
 			i++
+			// Indentation, eight spaces at a time.
+			for i+8 <= len(data) && binary.LittleEndian.Uint64(data[i:]) == 0x2020202020202020 {
+				i += 8
+			}
 		default:
 			return i
 		}
