@@ -1,86 +1,111 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/trustpath/trustpath/analysis"
 	"github.com/trustpath/trustpath/graph"
+	texttable "github.com/trustpath/trustpath/internal/table" // report has its own table, for documents
 )
 
 // DiffSchema names the JSON encoding of a diff.
 const DiffSchema = "trustpath.io/diff/v1"
 
-// WriteText writes the diff as terminal tables: counts first, then what is
-// new, then what is gone.
-func (d *Diff) WriteText(w io.Writer) error {
-	fmt.Fprintf(w, "findings: %d in base, %d in head: %d new, %d closed\n", len(d.Base.Result.Findings),
-		len(d.Head.Result.Findings), len(d.Findings.Opened), len(d.Findings.Closed))
-	fmt.Fprintf(w, "attack paths (actor to target): %d new, %d closed\n", len(d.ReachAdded), len(d.ReachRemoved))
-	fmt.Fprintf(w, "steps: %d new, %d removed, %d with other controls\n", len(d.StepsAdded), len(d.StepsRemoved), len(d.StepsChanged))
-	fmt.Fprintf(w, "flows: %d new, %d removed, %d on other ports\n", len(d.FlowsAdded), len(d.FlowsRemoved), len(d.FlowsChanged))
-	reach := func(title string, fs []*analysis.Finding) {
-		if len(fs) == 0 {
-			return
-		}
-		fmt.Fprintf(w, "\n%s\n", title)
-		for _, f := range fs {
-			fmt.Fprintf(w, "  %-8s %s: %s reaches %s\n           %s\n", f.Severity, f.Actor, startKey(f), f.Target.Vertex.Key, textPath(f.Path))
+// WriteText writes the diff as terminal tables fitted to width columns (0:
+// no limit, one row per line for grep and cut): counts first, then what is
+// new, then what is gone. Paths and missing controls move under their row
+// when a table is too wide; nothing is cut.
+func (d *Diff) WriteText(w io.Writer, width int) error {
+	var b bytes.Buffer
+	line := func(hang int, text string) {
+		for _, l := range texttable.WrapHanging(text, width, hang) {
+			b.WriteString(l + "\n")
 		}
 	}
-	reach("NEW ATTACK PATHS (an actor now reaches a target)", d.ReachAdded)
-	reach("CLOSED ATTACK PATHS", d.ReachRemoved)
-	// Findings and steps take two or three lines each rather than a wide
-	// table, so a terminal of 100 columns shows them whole.
-	findings := func(title string, fs []*analysis.Finding) {
-		if len(fs) == 0 {
-			return
-		}
-		fmt.Fprintf(w, "\n%s\n", title)
-		for _, f := range fs {
-			fmt.Fprintf(w, "  %-8s %s: %s\n           crosses %s into %s, towards %s\n           missing: %s\n",
-				f.Severity, f.Actor, startKey(f), f.Crossing.Boundary, f.Path.Steps[f.Crossing.Step].T.Key,
-				f.Target.Vertex.Key, strings.Join(f.Crossing.Missing, "; "))
-		}
+	headline := func(title string) {
+		b.WriteString("\n")
+		line(2, title)
 	}
-	findings("NEW FINDINGS", d.Findings.Opened)
-	findings("CLOSED FINDINGS", d.Findings.Closed)
-	steps := func(title string, es []*graph.Edge) {
-		if len(es) == 0 {
+	line(4, fmt.Sprintf("findings: %d in base, %d in head: %d new, %d closed", len(d.Base.Result.Findings),
+		len(d.Head.Result.Findings), len(d.Findings.Opened), len(d.Findings.Closed)))
+	line(4, fmt.Sprintf("attack paths (actor to target): %d new, %d closed", len(d.ReachAdded), len(d.ReachRemoved)))
+	line(4, fmt.Sprintf("steps: %d new, %d removed, %d with other controls", len(d.StepsAdded), len(d.StepsRemoved), len(d.StepsChanged)))
+	line(4, fmt.Sprintf("flows: %d new, %d removed, %d on other ports", len(d.FlowsAdded), len(d.FlowsRemoved), len(d.FlowsChanged)))
+	var err error // the first a table returns; writes to b cannot fail
+	section := func(title string, t *texttable.Table) {
+		if t.Len() == 0 || err != nil {
 			return
 		}
-		fmt.Fprintf(w, "\n%s\n", title)
+		headline(title)
+		err = t.Render(&b, width)
+	}
+	reach := func(fs []*analysis.Finding) *texttable.Table {
+		t := texttable.New("SEVERITY", "ACTOR", "FROM", "TARGET", "PATH")
+		t.Below(4, "path")
+		for _, f := range fs {
+			t.Row(f.Severity.String(), f.Actor.String(), string(startKey(f)), string(f.Target.Vertex.Key), textPath(f.Path))
+		}
+		return t
+	}
+	section("NEW ATTACK PATHS (an actor now reaches a target)", reach(d.ReachAdded))
+	section("CLOSED ATTACK PATHS", reach(d.ReachRemoved))
+	findings := func(fs []*analysis.Finding) *texttable.Table {
+		t := texttable.New("SEVERITY", "ACTOR", "CROSSES", "TARGET", "MISSING CONTROL", "PATH")
+		t.Below(4, "missing")
+		t.Below(5, "path")
+		for _, f := range fs {
+			t.Row(f.Severity.String(), f.Actor.String(),
+				fmt.Sprintf("%s at %s", f.Crossing.Boundary, f.Path.Steps[f.Crossing.Step].T.Key),
+				string(f.Target.Vertex.Key), strings.Join(f.Crossing.Missing, "; "), textPath(f.Path))
+		}
+		return t
+	}
+	section("NEW FINDINGS", findings(d.Findings.Opened))
+	section("CLOSED FINDINGS", findings(d.Findings.Closed))
+	steps := func(es []*graph.Edge) *texttable.Table {
+		t := texttable.New("FROM", "TO", "TECHNIQUE", "CROSSES", "MISSING CONTROL")
+		t.Below(4, "missing")
 		for _, e := range es {
-			fmt.Fprintf(w, "  %s -> %s\n    %s, crosses %s", e.F.Key, e.T.Key, e.Label(), e.Boundary)
-			if len(e.Missing) > 0 {
-				fmt.Fprintf(w, "; missing: %s", strings.Join(e.Missing, "; "))
-			}
-			fmt.Fprintln(w)
+			t.Row(string(e.F.Key), string(e.T.Key), e.Label(), e.Boundary.String(), strings.Join(e.Missing, "; "))
 		}
+		return t
 	}
-	steps("NEW STEPS", d.StepsAdded)
-	steps("REMOVED STEPS", d.StepsRemoved)
-	if len(d.StepsChanged) > 0 {
-		fmt.Fprintln(w, "\nSTEPS WITH OTHER CONTROLS")
-		for _, c := range d.StepsChanged {
-			fmt.Fprintf(w, "  %s -[%s]-> %s\n    missing: %s -> %s\n    present: %s -> %s\n", c.Head.F.Key, c.Head.Label(), c.Head.T.Key,
-				orNone(c.Base.Missing), orNone(c.Head.Missing), orNone(c.Base.Present), orNone(c.Head.Present))
-		}
+	section("NEW STEPS", steps(d.StepsAdded))
+	section("REMOVED STEPS", steps(d.StepsRemoved))
+	changed := texttable.New("FROM", "TO", "TECHNIQUE", "CROSSES", "MISSING (BASE -> HEAD)", "PRESENT (BASE -> HEAD)")
+	changed.Below(4, "missing")
+	changed.Below(5, "present")
+	for _, c := range d.StepsChanged {
+		changed.Row(string(c.Head.F.Key), string(c.Head.T.Key), c.Head.Label(), c.Head.Boundary.String(),
+			orNone(c.Base.Missing)+" -> "+orNone(c.Head.Missing), orNone(c.Base.Present)+" -> "+orNone(c.Head.Present))
 	}
-	if len(d.FlowsAdded)+len(d.FlowsRemoved)+len(d.FlowsChanged) > 0 {
-		fmt.Fprintln(w, "\nFLOWS (+ new, - removed, ~ other ports)")
-		for _, f := range d.FlowsAdded {
-			fmt.Fprintf(w, "  + %s\n", flowText(f))
+	section("STEPS WITH OTHER CONTROLS", changed)
+	flows := texttable.New("", "FROM", "TO", "PORTS", "VIA")
+	flow := func(sign string, f analysis.Flow, ports string) {
+		via := "-"
+		if f.Via != nil {
+			via = string(f.Via.Key)
 		}
-		for _, f := range d.FlowsRemoved {
-			fmt.Fprintf(w, "  - %s\n", flowText(f))
-		}
-		for _, c := range d.FlowsChanged {
-			fmt.Fprintf(w, "  ~ %s (was %s)\n", flowText(c.Head), strings.Join(c.Base.Ports, ","))
-		}
+		flows.Row(sign, string(f.From.Key), string(f.To.Key), ports, via)
 	}
-	return nil
+	for _, f := range d.FlowsAdded {
+		flow("+", f, strings.Join(f.Ports, ","))
+	}
+	for _, f := range d.FlowsRemoved {
+		flow("-", f, strings.Join(f.Ports, ","))
+	}
+	for _, c := range d.FlowsChanged {
+		flow("~", c.Head, strings.Join(c.Head.Ports, ",")+" (was "+strings.Join(c.Base.Ports, ",")+")")
+	}
+	section("FLOWS (+ new, - removed, ~ other ports)", flows)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b.Bytes())
+	return err
 }
 
 func orNone(xs []string) string {
@@ -98,14 +123,6 @@ func textPath(p analysis.Path) string {
 		keys = append(keys, string(v.Key))
 	}
 	return strings.Join(keys, " > ")
-}
-
-func flowText(f analysis.Flow) string {
-	s := fmt.Sprintf("%s -> %s %s", f.From.Key, f.To.Key, strings.Join(f.Ports, ","))
-	if f.Via != nil {
-		s += " via " + string(f.Via.Key)
-	}
-	return s
 }
 
 // WriteMarkdown writes the diff for a pull-request comment: a summary, the

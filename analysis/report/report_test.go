@@ -3,8 +3,10 @@ package report
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -294,5 +296,27 @@ func TestDiff(t *testing.T) {
 	if len(rev.Findings.Closed) != len(d.Findings.Opened) || len(rev.StepsRemoved) != 1 {
 		t.Errorf("the reverse diff closes %d findings and removes %d steps, want %d and 1",
 			len(rev.Findings.Closed), len(rev.StepsRemoved), len(d.Findings.Opened))
+	}
+
+	// The text fits the width it is given; width 0 keeps each row on one line.
+	var narrow, wide bytes.Buffer
+	if err := d.WriteText(&narrow, 60); err != nil {
+		t.Fatal(err)
+	}
+	for l := range strings.Lines(narrow.String()) {
+		if n := utf8.RuneCountInString(strings.TrimSuffix(l, "\n")); n > 60 {
+			t.Errorf("a line of WriteText(60) is %d columns: %q", n, l)
+		}
+	}
+	if err := d.WriteText(&wide, 0); err != nil {
+		t.Fatal(err)
+	}
+	if len(d.StepsAdded) == 0 {
+		return // reported above
+	}
+	if step := d.StepsAdded[0]; !slices.ContainsFunc(strings.Split(wide.String(), "\n"), func(l string) bool {
+		return strings.HasPrefix(l, string(step.F.Key)) && strings.HasSuffix(l, strings.Join(step.Missing, "; "))
+	}) {
+		t.Errorf("WriteText(0) has no line with the new step from %s to its missing control:\n%s", step.F.Key, &wide)
 	}
 }

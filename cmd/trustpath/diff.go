@@ -51,7 +51,7 @@ can gate a pull request on what it adds.`,
 			if err := o.validate(); err != nil {
 				return err
 			}
-			return o.run(cmd.Context(), streams, g.logger(streams))
+			return o.run(cmd.Context(), streams, g.logger(streams), g.display(streams, o.file))
 		},
 	}
 	f := cmd.Flags()
@@ -82,7 +82,7 @@ func (o *diffOptions) validate() error {
 	return err
 }
 
-func (o *diffOptions) run(ctx context.Context, s IOStreams, log logger) error {
+func (o *diffOptions) run(ctx context.Context, s IOStreams, log logger, disp display) error {
 	base, err := o.side(ctx, s, log, "base", o.Base)
 	if err != nil {
 		return err
@@ -99,7 +99,7 @@ func (o *diffOptions) run(ctx context.Context, s IOStreams, log logger) error {
 		case "md":
 			return d.WriteMarkdown(w)
 		}
-		return d.WriteText(w)
+		return d.WriteText(w, disp.width)
 	}); err != nil {
 		return err
 	}

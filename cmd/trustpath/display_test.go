@@ -14,9 +14,6 @@ import (
 
 // tableCommands are the commands that print tables or prose around them,
 // on the two-cluster demo; demoArgs is appended.
-//
-// NOTE: diff is not here: its text is written by analysis/report, which
-// does not fit a width yet.
 var tableCommands = [][]string{
 	{"analyze"},
 	{"analyze", "--top", "1000"},
@@ -36,16 +33,40 @@ var tableCommands = [][]string{
 	{"who-can", "create", "pods", "--subresource", "exec", "-n", "shop"},
 }
 
+// diffCases are diff on version pairs; they take no demoArgs. The demo's
+// prod cluster against its staging one, both loaded under one name so that
+// keys match, gives every section of the diff rows, both ways round.
+var diffCases = []tableCase{
+	{"diff prod staging", []string{"diff", "-q", "--base", "prod=" + testdata("demo", "prod"), "--head", "prod=" + testdata("demo", "staging")}},
+	{"diff staging prod", []string{"diff", "-q", "--base", "prod=" + testdata("demo", "staging"), "--head", "prod=" + testdata("demo", "prod")}},
+	{"diff base head", []string{"diff", "-q", "--base", testdata("diff", "base"), "--head", testdata("diff", "head")}},
+}
+
+// tableCase is a command line and the name of its subtest.
+type tableCase struct {
+	name string
+	args []string
+}
+
+// onDemo returns the case that runs args on the demo.
+func onDemo(args ...string) tableCase {
+	return tableCase{strings.Join(args, " "), append(slices.Clone(args), demoArgs...)}
+}
+
 // TestTablesFit runs every table command on the demo, as a pipe would:
 // no line is wider than 100 columns, nothing is elided, and every word of
 // the --wide output can still be read in the fitted one, whole or in
 // pieces split where the table writer breaks lines.
 func TestTablesFit(t *testing.T) {
 	t.Parallel()
+	var cases []tableCase
 	for _, args := range tableCommands {
-		t.Run(strings.Join(args, " "), func(t *testing.T) {
+		cases = append(cases, onDemo(args...))
+	}
+	for _, tc := range append(cases, diffCases...) {
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			fitted, stderr, code := run(t, "", append(slices.Clone(args), demoArgs...)...)
+			fitted, stderr, code := run(t, "", tc.args...)
 			if code == ExitError {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
@@ -57,7 +78,7 @@ func TestTablesFit(t *testing.T) {
 			if strings.ContainsAny(fitted, "…\x1b") {
 				t.Errorf("output holds an ellipsis or an escape sequence:\n%s", fitted)
 			}
-			wide, _, _ := run(t, "", append(append([]string{"--wide"}, args...), demoArgs...)...)
+			wide, _, _ := run(t, "", append([]string{"--wide"}, tc.args...)...)
 			words := wordsOf(fitted)
 			for _, w := range strings.Fields(wide) {
 				if isHeader(w) {
@@ -75,7 +96,7 @@ func TestTablesFit(t *testing.T) {
 // TestTablesShowJSONKeys: every vertex key the JSON of a command holds
 // can be read in its table, except where the table says what it leaves out
 // (analyze shows --top findings; blast and exposure list the vertices
-// reached, not the steps on the way).
+// reached, not the steps on the way). diff shows every key of its JSON.
 func TestTablesShowJSONKeys(t *testing.T) {
 	t.Parallel()
 	everyKey := func(v any) []string { return jsonStrings(v, "", "key", "from", "to", "via", "at", "target", "vertex") }
@@ -86,26 +107,30 @@ func TestTablesShowJSONKeys(t *testing.T) {
 		}
 		return keys
 	}
-	tests := []struct {
-		args []string
+	type keysTest struct {
+		tableCase
 		keys func(any) []string
-	}{
-		{[]string{"analyze", "--top", "1000"}, everyKey},
-		{[]string{"reach", "internet", "prod:secret/shop/db-credentials"}, everyKey},
-		{[]string{"paths", "--to", "prod:secret/payments/stripe-key"}, everyKey},
-		{[]string{"blast", "prod:container/shop/frontend/frontend"}, reached},
-		{[]string{"exposure", "prod:secret/payments/stripe-key"}, reached},
-		{[]string{"flows", "--explain"}, everyKey},
-		{[]string{"graph"}, everyKey},
+	}
+	tests := []keysTest{
+		{onDemo("analyze", "--top", "1000"), everyKey},
+		{onDemo("reach", "internet", "prod:secret/shop/db-credentials"), everyKey},
+		{onDemo("paths", "--to", "prod:secret/payments/stripe-key"), everyKey},
+		{onDemo("blast", "prod:container/shop/frontend/frontend"), reached},
+		{onDemo("exposure", "prod:secret/payments/stripe-key"), reached},
+		{onDemo("flows", "--explain"), everyKey},
+		{onDemo("graph"), everyKey},
+	}
+	for _, tc := range diffCases {
+		tests = append(tests, keysTest{tc, everyKey})
 	}
 	for _, tt := range tests {
-		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			table, stderr, code := run(t, "", append(slices.Clone(tt.args), demoArgs...)...)
+			table, stderr, code := run(t, "", tt.args...)
 			if code != ExitOK {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			js, _, _ := run(t, "", append(append(slices.Clone(tt.args), "--format", "json"), demoArgs...)...)
+			js, _, _ := run(t, "", append(slices.Clone(tt.args), "--format", "json")...)
 			var v any
 			if err := json.Unmarshal([]byte(js), &v); err != nil {
 				t.Fatalf("-o json: %v", err)
