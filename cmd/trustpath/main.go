@@ -20,6 +20,7 @@ func main() {
 	// can silence.
 	klog.LogToStderr(false)
 	klog.SetOutput(io.Discard)
+	tuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	streams := IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
 	err := newRootCommand(streams).ExecuteContext(ctx)
