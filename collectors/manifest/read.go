@@ -15,13 +15,6 @@ import (
 	"github.com/trustpath/trustpath/collectors/estate"
 )
 
-// MaxInputBytes caps one input file or stream. It fits a kubectl dump of a
-// 50,000-pod cluster and stops a runaway input before it exhausts memory.
-const MaxInputBytes = 512 << 20
-
-// ErrTooLarge is returned for an input over MaxInputBytes.
-var ErrTooLarge = fmt.Errorf("input is larger than the %d MiB limit", MaxInputBytes>>20)
-
 // Options tune how manifests are read.
 type Options struct {
 	// DefaultNamespace is given to namespaced objects that name none.

@@ -3,26 +3,7 @@ package manifest
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
 )
-
-// MaxDepth caps how deeply the arrays and objects of a JSON value nest; it
-// is the limit encoding/json and sigs.k8s.io/json, which the API server
-// uses, enforce themselves.
-const MaxDepth = 10000
-
-// MaxObjectKeys caps the keys of one object, counted at every depth: each
-// item of a List counts separately, so a dump of any size stays within it.
-// The API server stores no object over 1.5 MiB, and no such object holds a
-// quarter of a million keys; an input that does is hostile, and decoding it
-// would only exhaust memory.
-const MaxObjectKeys = 250_000
-
-// ErrTooDeep is reported for a JSON value nested deeper than MaxDepth.
-var ErrTooDeep = fmt.Errorf("nesting is deeper than the %d-level limit", MaxDepth)
-
-// ErrTooManyKeys is reported for an object with more keys than MaxObjectKeys.
-var ErrTooManyKeys = fmt.Errorf("object has more keys than the %d-key limit", MaxObjectKeys)
 
 // errSyntax is what the scanner knows of a syntax error: where it is. The
 // decoder asks encoding/json for the message, so the message does not
@@ -384,41 +365,4 @@ func skipWS(data []byte, i int) int {
 		}
 	}
 	return i
-}
-
-// compact appends src, a valid JSON value, to dst without the whitespace
-// between its tokens. A pretty-printed dump is two thirds indentation, which
-// the decoder would otherwise step through byte by byte twice.
-func compact(dst, src []byte) []byte {
-	for i := skipWS(src, 0); i < len(src); {
-		j := i
-	run:
-		for j < len(src) {
-			switch src[j] {
-			case ' ', '\t', '\r', '\n':
-				break run
-			case '"':
-				j = stringEnd(src, j)
-			default:
-				j++
-			}
-		}
-		dst = append(dst, src[i:j]...)
-		i = skipWS(src, j)
-	}
-	return dst
-}
-
-// stringEnd returns the offset after the valid JSON string at src[i].
-func stringEnd(src []byte, i int) int {
-	for i++; i < len(src); {
-		for i < len(src) && plain[src[i]] {
-			i++
-		}
-		if i >= len(src) || src[i] == '"' {
-			return i + 1
-		}
-		i += 2 // a backslash and the byte it escapes
-	}
-	return len(src)
 }

@@ -14,17 +14,6 @@ import (
 	"github.com/trustpath/trustpath/collectors/estate"
 )
 
-// MaxYAMLKeys caps the keys of one YAML document, estimated before it is
-// parsed as its colons and commas. go-yaml holds a document's whole tree
-// while converting it, at several hundred bytes a key, so a document over
-// this would take gigabytes. A List written by kubectl get -o yaml is one
-// document; as JSON (kubectl get -o json), a List is read item by item and
-// only MaxObjectKeys applies to each.
-const MaxYAMLKeys = 1 << 19
-
-// ErrYAMLTooManyKeys is reported for a YAML document over MaxYAMLKeys.
-var ErrYAMLTooManyKeys = fmt.Errorf("YAML document has more keys than the %d-key limit", MaxYAMLKeys)
-
 // minYAMLShare is the fewest YAML documents worth a goroutine of their own.
 const minYAMLShare = 16
 
