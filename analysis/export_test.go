@@ -6,9 +6,9 @@ import (
 	"github.com/trustpath/trustpath/graph"
 )
 
-// CountFindings is countFindings for the external tests: the number of
+// Tally is countFindings for the external tests: the number of
 // findings and each cause as "severity findings control", in order.
-func CountFindings(g *graph.Graph, o Options) (int, []string) {
+func Tally(g *graph.Graph, o Options) (int, []string) {
 	t := countFindings(g, o)
 	var causes []string
 	for _, c := range t.causes {

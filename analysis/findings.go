@@ -100,6 +100,34 @@ type causeTally struct {
 	severity Severity
 }
 
+// Count returns the number of findings Analyze would return, without
+// laying out their paths: what measuring the effect of a change needs.
+func Count(g *graph.Graph, o Options) int { return countFindings(g, o).findings }
+
+// Closes returns how many findings of base, an analysis of g with
+// options o, an analysis with options next no longer has: where a change
+// leaves a crossing open but its best target lesser, the finding closes
+// (and another opens).
+func Closes(g *graph.Graph, base *Result, next Options) int {
+	type id struct {
+		kind             ActorKind
+		from, to, target *graph.Vertex
+	}
+	after := map[id]bool{}
+	for _, fs := range newAnalysis(g, next).run(false) {
+		for _, f := range fs.found {
+			after[id{fs.kind, f.from, f.to, f.target}] = true
+		}
+	}
+	n := 0
+	for _, f := range base.Findings {
+		if !after[id{f.Actor, f.Crossing.From, f.crossingEnd(), f.Target.Vertex}] {
+			n++
+		}
+	}
+	return n
+}
+
 // countFindings analyses g without laying out paths.
 func countFindings(g *graph.Graph, o Options) tally {
 	byControl := map[string]*causeTally{}
@@ -180,14 +208,16 @@ func newAnalysis(g *graph.Graph, o Options) *analysis {
 // kindFindings are one actor kind's findings, or without their paths,
 // what a tally needs of them.
 type kindFindings struct {
+	kind     ActorKind
 	findings []*Finding
 	found    []found
 }
 
 type found struct {
-	cost     float64
-	severity Severity
-	missing  []string
+	from, to, target *graph.Vertex
+	cost             float64
+	severity         Severity
+	missing          []string
 }
 
 // run analyses every actor kind, in parallel, and returns their findings
@@ -215,7 +245,7 @@ func (a *analysis) kind(kind ActorKind, keep bool) kindFindings {
 			return !ok || k != kind
 		})
 	}
-	var out kindFindings
+	out := kindFindings{kind: kind}
 	if len(starts) == 0 {
 		return out
 	}
@@ -248,7 +278,7 @@ func (a *analysis) kind(kind ActorKind, keep bool) kindFindings {
 			if !keep {
 				cost := c.cost(fwd, t.tree)
 				sev, _ := severityOf(t.impact, cost)
-				f := found{cost, sev, c.missing}
+				f := found{c.from, to, t.tree.end(to), cost, sev, c.missing}
 				if !dup {
 					seen[id] = len(out.found)
 					out.found = append(out.found, f)

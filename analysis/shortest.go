@@ -121,6 +121,16 @@ func (t *Tree) fill(dst []*graph.Edge, x *graph.Vertex) {
 	}
 }
 
+// end returns the last vertex of the cheapest path to x: the start it
+// comes from (in a reversed tree, the target it leads to); x itself when x
+// is a start.
+func (t *Tree) end(x *graph.Vertex) *graph.Vertex {
+	for e := t.via[x.UID]; e != nil; e = t.via[x.UID] {
+		x = t.v.near(e)
+	}
+	return x
+}
+
 // each calls visit on x and on every vertex of its cheapest path, until
 // visit returns false; it reports whether none did.
 func (t *Tree) each(x *graph.Vertex, visit func(*graph.Vertex) bool) bool {

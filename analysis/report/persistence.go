@@ -81,7 +81,7 @@ func chokeEffects(g *graph.Graph, o analysis.Options, base *analysis.Result, sta
 		}
 		next := o
 		next.Skip = cut
-		eff.Closes = len(analysis.Compare(base, analysis.Analyze(g, next)).Closed)
+		eff.Closes = analysis.Closes(g, base, next)
 		out = append(out, eff)
 	}
 	return out
