@@ -412,7 +412,18 @@ func TestFlowsAgreeWithCheck(t *testing.T) {
 		}
 		told := map[pairPort]bool{}
 		hub := map[*netpol.Endpoint]map[netpol.Port]bool{}
-		for _, f := range e.Flows() {
+		pos := map[*netpol.Endpoint]int{nil: -1}
+		for i, ep := range e.Endpoints() {
+			pos[ep] = i
+		}
+		flows := e.Flows()
+		for i := 1; i < len(flows); i++ {
+			a, b := flows[i-1], flows[i]
+			if pos[a.From] > pos[b.From] || pos[a.From] == pos[b.From] && pos[a.To] >= pos[b.To] {
+				t.Fatalf("seed %d: flows %d and %d are out of order", seed, i-1, i)
+			}
+		}
+		for _, f := range flows {
 			if f.From == nil {
 				if len(f.Egress) != 0 {
 					t.Fatalf("seed %d: flow to %v with a nil From has egress reasons %v", seed, f.To.Groups[0].Key, f.Egress)

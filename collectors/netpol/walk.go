@@ -17,6 +17,7 @@ import "slices"
 func (e *Engine) Flows() []Flow {
 	w := newWalk(e)
 	for _, dst := range e.endpoints {
+		w.fs.toDestination(dst)
 		if dst.HostNetwork {
 			w.toHost(dst)
 			continue
@@ -39,8 +40,10 @@ func (e *Engine) Flows() []Flow {
 	for _, src := range e.endpoints {
 		switch {
 		case src.HostNetwork:
+			w.fs.fromSource(src)
 			w.hostSource(src)
 		case src.Isolated(Egress) && src.openEgress == nil:
+			w.fs.fromSource(src)
 			w.restrictedEgress(src)
 		}
 	}
@@ -52,7 +55,7 @@ func (e *Engine) Flows() []Flow {
 // candidates.
 type walk struct {
 	e     *Engine
-	fs    flowSet
+	fs    *flowSet
 	hosts []*Endpoint // the hostNetwork endpoints, in order
 
 	// Per destination port, at base[endpoint id] + port index.
@@ -74,7 +77,7 @@ type walk struct {
 
 func newWalk(e *Engine) *walk {
 	n := len(e.endpoints)
-	w := &walk{e: e, fs: flowSet{index: map[uint64]int32{}},
+	w := &walk{e: e, fs: newFlowSet(n),
 		base: make([]int, n+1), peers: map[string][]*Endpoint{}, namespaces: map[string][]string{},
 		stamp: make([]int, n), rules: make([][]*rule, n)}
 	for i, ep := range e.endpoints {
