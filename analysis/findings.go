@@ -392,8 +392,21 @@ func crossingAt(fwd *Tree, en entrances, group []*graph.Edge, min graph.Boundary
 	if b < min {
 		return crossing{}, false
 	}
-	// Every technique across this crossing is a way through it; closing the
-	// crossing takes the controls of all of them, so the finding names them all.
+	missing := missingOn(group, in)
+	if len(missing) == 0 {
+		return crossing{}, false
+	}
+	return crossing{from: from, in: in, e: e, boundary: b, missing: missing}, true
+}
+
+// missingOn returns the controls missing on a crossing, sorted. Every
+// technique across it is a way through; closing it takes the controls of
+// all of them, so the finding names them all. Most crossings are one edge,
+// whose list the graph keeps sorted: that one is shared, not copied.
+func missingOn(group []*graph.Edge, in *graph.Edge) []string {
+	if len(group) == 1 && (in == nil || len(in.Missing) == 0) {
+		return group[0].Missing
+	}
 	var missing []string
 	for _, x := range group {
 		missing = append(missing, x.Missing...)
@@ -401,11 +414,8 @@ func crossingAt(fwd *Tree, en entrances, group []*graph.Edge, min graph.Boundary
 	if in != nil {
 		missing = append(missing, in.Missing...)
 	}
-	if len(missing) == 0 {
-		return crossing{}, false
-	}
 	slices.Sort(missing)
-	return crossing{from: from, in: in, e: e, boundary: b, missing: slices.Compact(missing)}, true
+	return slices.Compact(missing)
 }
 
 // cost is the cost of the crossing's finding: see finding.

@@ -39,7 +39,8 @@ type Crossing struct {
 	// out of a transit vertex (the pod network, what a node may run), the
 	// last real vertex before it.
 	From *graph.Vertex
-	// Missing are the controls that would have stopped the crossing.
+	// Missing are the controls that would have stopped the crossing,
+	// sorted; it may share the graph's slice and must not be modified.
 	Missing []string
 }
 
