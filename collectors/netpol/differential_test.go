@@ -399,6 +399,9 @@ func reasonSet(rs []netpol.Reason) map[string]bool {
 func TestFlowsAgreeWithCheck(t *testing.T) {
 	t.Parallel()
 	runs := 400
+	if s := os.Getenv("TRUSTPATH_DIFF_RUNS"); s != "" {
+		runs, _ = strconv.Atoi(s) // a longer hunt on demand
+	}
 	if testing.Short() {
 		runs = 50
 	}

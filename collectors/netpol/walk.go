@@ -73,13 +73,22 @@ type walk struct {
 	rules   [][]*rule
 	touched []*Endpoint
 	buf     []*rule
+
+	// The same for the destination ports of one source, by port slot, and
+	// the open ports each egress rule names.
+	portStamp []int
+	portRules [][]*rule
+	targeted  []target
+	targets   map[*rule][]target
+	seenEpoch int
+	seen      []int // by endpoint id: named by the rule openTargets is on
 }
 
 func newWalk(e *Engine) *walk {
 	n := len(e.endpoints)
 	w := &walk{e: e, fs: newFlowSet(n),
 		base: make([]int, n+1), peers: map[string][]*Endpoint{}, namespaces: map[string][]string{},
-		stamp: make([]int, n), rules: make([][]*rule, n)}
+		stamp: make([]int, n), rules: make([][]*rule, n), seen: make([]int, n)}
 	for i, ep := range e.endpoints {
 		w.base[i+1] = w.base[i] + len(ep.Ports)
 		if ep.HostNetwork {
@@ -87,6 +96,7 @@ func newWalk(e *Engine) *walk {
 		}
 	}
 	w.open = make([][]Reason, w.base[n])
+	w.portStamp, w.portRules, w.targets = make([]int, w.base[n]), make([][]*rule, w.base[n]), map[*rule][]target{}
 	if len(w.hosts) > 0 {
 		w.node = make([][]Reason, w.base[n])
 	}
@@ -139,51 +149,70 @@ func (w *walk) restrictedIngress(dst *Endpoint, i int, port Port) {
 // restrictedEgress adds the flows of a source whose egress rules name their
 // destinations, to ports that admit every pod (ports a destination
 // restricts were added from its side). The rules that name a destination
-// and admit the port are its egress reasons.
+// port are its egress reasons. What a rule names is found once for every
+// source its policy selects.
 func (w *walk) restrictedEgress(src *Endpoint) {
-	w.begin()
+	w.epoch++
+	w.targeted = w.targeted[:0]
 	for _, p := range src.policy[Egress] {
 		for ri := range p.rules[Egress] {
 			r := &p.rules[Egress][ri]
-			if r.allPeers {
-				for _, dst := range w.e.listening(r) {
-					if !dst.HostNetwork { // hostNetwork destinations are enumerated from their side
-						w.mark(dst, r)
-					}
+			for _, t := range w.openTargets(r, p.namespace) {
+				slot := w.base[t.dst.id] + t.port
+				if w.portStamp[slot] != w.epoch {
+					w.portStamp[slot] = w.epoch
+					w.portRules[slot] = w.portRules[slot][:0]
+					w.targeted = append(w.targeted, t)
 				}
+				w.portRules[slot] = append(w.portRules[slot], r)
+			}
+		}
+	}
+	for _, t := range w.targeted {
+		port := t.dst.Ports[t.port]
+		if in := w.ingressFromPod(t.dst, src, port); in != nil {
+			w.fs.add(src, t.dst, t.port, joinReasons(w.portRules[w.base[t.dst.id]+t.port], false), in)
+		}
+	}
+}
+
+// target is a destination port: an endpoint and the index of its port.
+type target struct {
+	dst  *Endpoint
+	port int
+}
+
+// openTargets returns the ports that admit every pod which an egress rule
+// of a policy in policyNS names and admits, once each. hostNetwork
+// destinations are left out: they are enumerated from their side.
+func (w *walk) openTargets(r *rule, policyNS string) []target {
+	if ts, ok := w.targets[r]; ok {
+		return ts
+	}
+	w.seenEpoch++
+	var ts []target
+	add := func(dsts []*Endpoint) {
+		for _, dst := range dsts {
+			if dst.HostNetwork || w.seen[dst.id] == w.seenEpoch {
 				continue
 			}
-			for k := range r.peers {
-				for _, dst := range w.peerEndpoints(&r.peers[k], p.namespace) {
-					if !dst.HostNetwork {
-						w.mark(dst, r)
-					}
+			w.seen[dst.id] = w.seenEpoch
+			base := w.base[dst.id]
+			for i, port := range dst.Ports {
+				if w.open[base+i] != nil && r.matchesPort(port) {
+					ts = append(ts, target{dst, i})
 				}
 			}
 		}
 	}
-	for _, dst := range w.touched {
-		base := w.base[dst.id]
-		for i, port := range dst.Ports {
-			if w.open[base+i] == nil {
-				continue
-			}
-			rules := w.buf[:0]
-			for _, r := range w.rules[dst.id] {
-				if r.matchesPort(port) {
-					rules = append(rules, r)
-				}
-			}
-			w.buf = rules
-			if len(rules) == 0 {
-				continue
-			}
-			eg := joinReasons(rules, false)
-			if in := w.ingressFromPod(dst, src, port); in != nil {
-				w.fs.add(src, dst, i, eg, in)
-			}
-		}
+	if r.allPeers {
+		add(w.e.listening(r))
 	}
+	for k := range r.peers {
+		add(w.peerEndpoints(&r.peers[k], policyNS))
+	}
+	w.targets[r] = ts
+	return ts
 }
 
 // hostSource adds the flows of a hostNetwork endpoint: the node may send
