@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"cmp"
-	"maps"
 	"slices"
 	"sync"
 
@@ -173,9 +172,10 @@ type analysis struct {
 // tier is the targets of one impact, searched backward together: a
 // finding names the highest-impact target its crossing leads to.
 type tier struct {
-	impact Impact
-	byKey  map[*graph.Vertex]Target
-	tree   *Tree
+	impact  Impact
+	targets []Target
+	target  []*Target // by vertex UID: the vertex's target entry, or nil
+	tree    *Tree
 }
 
 func newAnalysis(g *graph.Graph, o Options) *analysis {
@@ -189,16 +189,22 @@ func newAnalysis(g *graph.Graph, o Options) *analysis {
 	}
 	for _, t := range a.targets { // sorted by impact, highest first
 		if len(a.tiers) == 0 || a.tiers[len(a.tiers)-1].impact != t.Impact {
-			a.tiers = append(a.tiers, tier{impact: t.Impact, byKey: map[*graph.Vertex]Target{}})
+			a.tiers = append(a.tiers, tier{impact: t.Impact})
 		}
-		a.tiers[len(a.tiers)-1].byKey[t.Vertex] = t
+		last := &a.tiers[len(a.tiers)-1]
+		last.targets = append(last.targets, t)
 	}
 	var wg sync.WaitGroup
 	for i := range a.tiers {
 		wg.Go(func() {
-			vs := slices.Collect(maps.Keys(a.tiers[i].byKey))
-			slices.SortFunc(vs, func(x, y *graph.Vertex) int { return cmp.Compare(x.UID, y.UID) })
-			a.tiers[i].tree = search(a.v.reversed(), vs)
+			t := &a.tiers[i]
+			t.target = make([]*Target, len(g.Vertices()))
+			vs := make([]*graph.Vertex, len(t.targets))
+			for j := range t.targets {
+				t.target[t.targets[j].Vertex.UID] = &t.targets[j]
+				vs[j] = t.targets[j].Vertex
+			}
+			t.tree = search(a.v.reversed(), vs)
 		})
 	}
 	wg.Wait()
@@ -254,9 +260,14 @@ func (a *analysis) kind(kind ActorKind, keep bool) kindFindings {
 	visits := newVisits(len(a.g.Vertices()))
 	// A finding is its actor kind, crossing and target; the target follows
 	// from the crossing's end, so within one kind the crossing's two ends
-	// name it.
-	seen := map[[2]*graph.Vertex]int{} // → index in out.findings
-	for _, group := range a.groups {
+	// name it. A crossing straight along a group of edges is the only one
+	// between its ends; one through a transit vertex may share its ends
+	// with another through a transit vertex, or with a straight one: of
+	// those, the cheapest is the finding, the first in edge order on a tie.
+	var hits []hit                        // aligned with out.findings or out.found
+	var straight []int                    // indices in hits of straight crossings, in group order
+	through := map[[2]*graph.Vertex]int{} // crossings through a transit vertex → index in hits
+	for gi, group := range a.groups {
 		if group[0].T.Kind.IsTransit() {
 			continue
 		}
@@ -266,37 +277,96 @@ func (a *analysis) kind(kind ActorKind, keep bool) kindFindings {
 		}
 		to := c.e.T
 		for _, t := range a.tiers {
-			tail := t.tree.via[to.UID] != nil
-			if !tail && t.byKey[to].Vertex == nil {
+			if t.tree.via[to.UID] == nil && t.target[to.UID] == nil {
 				continue // this tier is not reached from here
 			}
 			if !visits.loopless(fwd, c, t.tree) {
 				break // it would pass a vertex twice: a detour, not an attack
 			}
-			id := [2]*graph.Vertex{c.from, to}
-			i, dup := seen[id]
-			if !keep {
-				cost := c.cost(fwd, t.tree)
-				sev, _ := severityOf(t.impact, cost)
-				f := found{c.from, to, t.tree.end(to), cost, sev, c.missing}
-				if !dup {
-					seen[id] = len(out.found)
-					out.found = append(out.found, f)
-				} else if cost < out.found[i].cost {
-					out.found[i] = f
+			h := hit{group: gi, cost: c.cost(fwd, t.tree), through: c.in != nil}
+			at := len(hits)
+			if h.through {
+				id := [2]*graph.Vertex{c.from, to}
+				if i, dup := through[id]; dup {
+					if h.cost >= hits[i].cost {
+						break
+					}
+					at = i
+				} else {
+					through[id] = at
 				}
-				break
 			}
-			f := c.finding(fwd, t.tree)
-			f.Actor, f.Target = kind, t.byKey[f.Path.To()]
-			f.Severity, f.Score = severityOf(f.Target.Impact, f.Path.Cost)
-			if !dup {
-				seen[id] = len(out.findings)
-				out.findings = append(out.findings, f)
-			} else if f.Path.Cost < out.findings[i].Path.Cost {
-				out.findings[i] = f
+			if keep {
+				f := c.finding(fwd, t.tree)
+				f.Actor, f.Target = kind, *t.target[f.Path.To().UID]
+				f.Severity, f.Score = severityOf(f.Target.Impact, f.Path.Cost)
+				out.findings = put(out.findings, at, f)
+			} else {
+				sev, _ := severityOf(t.impact, h.cost)
+				out.found = put(out.found, at, found{c.from, to, t.tree.end(to), h.cost, sev, c.missing})
 			}
+			if at == len(hits) && !h.through {
+				straight = append(straight, at)
+			}
+			hits = put(hits, at, h)
 			break
+		}
+	}
+	// A crossing through a transit vertex and a straight one with the same
+	// ends: the straight one is the group from→to, if it made a finding.
+	drop := make([]bool, len(hits))
+	for id, i := range through {
+		gi, ok := a.groupOf(id[0], id[1])
+		if !ok {
+			continue
+		}
+		k, ok := slices.BinarySearchFunc(straight, gi, func(at, gi int) int { return cmp.Compare(hits[at].group, gi) })
+		if !ok {
+			continue
+		}
+		j := straight[k]
+		if hits[i].cost < hits[j].cost || hits[i].cost == hits[j].cost && hits[i].group < hits[j].group {
+			drop[j] = true
+		} else {
+			drop[i] = true
+		}
+	}
+	if keep {
+		out.findings = dropMarked(out.findings, drop)
+	} else {
+		out.found = dropMarked(out.found, drop)
+	}
+	return out
+}
+
+// put sets xs[at] to x, appending when at is len(xs).
+func put[T any](xs []T, at int, x T) []T {
+	if at == len(xs) {
+		return append(xs, x)
+	}
+	xs[at] = x
+	return xs
+}
+
+// hit is a finding while one actor kind's findings are collected.
+type hit struct {
+	group   int // index in analysis.groups of the crossing's edges
+	cost    float64
+	through bool // the crossing leaves a transit vertex
+}
+
+// groupOf returns the index of the group of edges from→to, if any.
+func (a *analysis) groupOf(from, to *graph.Vertex) (int, bool) {
+	return slices.BinarySearchFunc(a.groups, [2]int64{from.UID, to.UID}, func(g []*graph.Edge, k [2]int64) int {
+		return cmp.Or(cmp.Compare(g[0].F.UID, k[0]), cmp.Compare(g[0].T.UID, k[1]))
+	})
+}
+
+func dropMarked[T any](xs []T, drop []bool) []T {
+	out := xs[:0]
+	for i, x := range xs {
+		if !drop[i] {
+			out = append(out, x)
 		}
 	}
 	return out
@@ -470,11 +540,15 @@ func parallel(edges []*graph.Edge, skip func(*graph.Edge) bool) [][]*graph.Edge 
 	return out
 }
 
-// visits marks the vertices of one path at a time, by vertex UID: a path
-// is checked without allocating, which matters across millions of findings.
+// visits checks findings' paths for loops without allocating, by vertex
+// UID: the path from the actors to a crossing's start is marked once for
+// each start, and the rest of the path is checked against it. Each part
+// is a path of a cheapest-path tree, which visits no vertex twice.
 type visits struct {
-	mark []uint32 // the path number that last visited each vertex
-	path uint32
+	mark []uint32 // the stamp of the start whose path visits each vertex
+	from *graph.Vertex
+	// stamp numbers the starts marked so far.
+	stamp uint32
 }
 
 func newVisits(n int) *visits { return &visits{mark: make([]uint32, n)} }
@@ -482,19 +556,22 @@ func newVisits(n int) *visits { return &visits{mark: make([]uint32, n)} }
 // loopless reports whether the path of crossing c, from an actor along
 // fwd and on to a target along back, visits no vertex twice.
 func (vs *visits) loopless(fwd *Tree, c crossing, back *Tree) bool {
-	vs.path++
-	fresh := func(x *graph.Vertex) bool {
-		if vs.mark[x.UID] == vs.path {
+	if c.from != vs.from {
+		vs.from = c.from
+		vs.stamp++
+		fwd.each(c.from, func(x *graph.Vertex) bool {
+			vs.mark[x.UID] = vs.stamp
+			return true
+		})
+	}
+	var hub *graph.Vertex
+	if c.in != nil {
+		hub = c.in.T
+		if vs.mark[hub.UID] == vs.stamp {
 			return false
 		}
-		vs.mark[x.UID] = vs.path
-		return true
 	}
-	ok := fwd.each(c.from, fresh)
-	if ok && c.in != nil {
-		ok = fresh(c.in.T)
-	}
-	return ok && back.each(c.e.T, fresh)
+	return back.each(c.e.T, func(x *graph.Vertex) bool { return x != hub && vs.mark[x.UID] != vs.stamp })
 }
 
 // sortFindings orders findings most severe first: by score, then impact,
