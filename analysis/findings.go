@@ -108,40 +108,57 @@ func Count(g *graph.Graph, o Options) int { return countFindings(g, o).findings 
 // leaves a crossing open but its best target lesser, the finding closes
 // (and another opens).
 func Closes(g *graph.Graph, base *Result, next Options) int {
-	type id struct {
-		kind             ActorKind
-		from, to, target *graph.Vertex
-	}
-	after := map[id]bool{}
+	after := map[ActorKind][]found{}
 	for _, fs := range newAnalysis(g, next).run(false) {
-		for _, f := range fs.found {
-			after[id{fs.kind, f.from, f.to, f.target}] = true
-		}
+		slices.SortFunc(fs.found, compareFound)
+		after[fs.kind] = fs.found
 	}
 	n := 0
 	for _, f := range base.Findings {
-		if !after[id{f.Actor, f.Crossing.From, f.crossingEnd(), f.Target.Vertex}] {
+		key := found{from: int32(f.Crossing.From.UID), to: int32(f.crossingEnd().UID), target: int32(f.Target.Vertex.UID)}
+		if _, ok := slices.BinarySearchFunc(after[f.Actor], key, compareFound); !ok {
 			n++
 		}
 	}
 	return n
 }
 
+func compareFound(a, b found) int {
+	return cmp.Or(cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to), cmp.Compare(a.target, b.target))
+}
+
 // countFindings analyses g without laying out paths.
 func countFindings(g *graph.Graph, o Options) tally {
+	a := newAnalysis(g, o)
+	// Most findings share their edge's list of missing controls: the
+	// causes of each list are looked up once.
+	type list struct {
+		first *string
+		n     int
+	}
 	byControl := map[string]*causeTally{}
+	byList := map[list][]*causeTally{}
 	var t tally
-	for _, fs := range newAnalysis(g, o).run(false) {
+	for _, fs := range a.run(false) {
 		t.findings += len(fs.found)
 		for _, f := range fs.found {
-			for _, c := range f.missing {
-				ct := byControl[c]
-				if ct == nil {
-					ct = &causeTally{control: c}
-					byControl[c] = ct
+			missing := a.missing(f)
+			k := list{&missing[0], len(missing)}
+			cts, ok := byList[k]
+			if !ok {
+				for _, c := range missing {
+					ct := byControl[c]
+					if ct == nil {
+						ct = &causeTally{control: c}
+						byControl[c] = ct
+					}
+					cts = append(cts, ct)
 				}
+				byList[k] = cts
+			}
+			for _, ct := range cts {
 				ct.findings++
-				ct.severity = max(ct.severity, f.severity)
+				ct.severity = max(ct.severity, Severity(f.severity))
 			}
 		}
 	}
@@ -182,7 +199,8 @@ func newAnalysis(g *graph.Graph, o Options) *analysis {
 	if o.MinBoundary == graph.BoundaryNone {
 		o.MinBoundary = graph.BoundaryPod
 	}
-	a := &analysis{g: g, o: o, v: newView(g, o.Skip), groups: parallel(g.Edges(), o.Skip)}
+	a := &analysis{g: g, o: o, v: newView(g, o.Skip)}
+	a.groups = parallel(g.Edges(), a.v.dropped)
 	a.targets = Targets(g, o.Targets)
 	if o.Only != nil {
 		a.targets = slices.DeleteFunc(a.targets, func(t Target) bool { return !slices.Contains(o.Only, t.Vertex) })
@@ -219,11 +237,22 @@ type kindFindings struct {
 	found    []found
 }
 
+// found is a finding without its path, by vertex and edge UIDs: free of
+// pointers, so that millions of them cost the collector nothing to scan.
 type found struct {
-	from, to, target *graph.Vertex
-	cost             float64
-	severity         Severity
-	missing          []string
+	from, to, target int32 // vertex UIDs
+	group            int32 // index in analysis.groups
+	in               int32 // UID of the edge into a transit vertex, or -1
+	severity         int8
+}
+
+// missing returns the controls missing on f's crossing.
+func (a *analysis) missing(f found) []string {
+	var in *graph.Edge
+	if f.in >= 0 {
+		in = a.g.Edges()[f.in]
+	}
+	return missingOn(a.groups[f.group], in)
 }
 
 // run analyses every actor kind, in parallel, and returns their findings
@@ -303,7 +332,11 @@ func (a *analysis) kind(kind ActorKind, keep bool) kindFindings {
 				out.findings = put(out.findings, at, f)
 			} else {
 				sev, _ := severityOf(t.impact, h.cost)
-				out.found = put(out.found, at, found{c.from, to, t.tree.end(to), h.cost, sev, c.missing})
+				in := int32(-1)
+				if c.in != nil {
+					in = int32(c.in.UID)
+				}
+				out.found = put(out.found, at, found{int32(c.from.UID), int32(to.UID), int32(t.tree.end(to).UID), int32(gi), in, int8(sev)})
 			}
 			if at == len(hits) && !h.through {
 				straight = append(straight, at)
@@ -519,9 +552,11 @@ func (c crossing) finding(fwd, back *Tree) *Finding {
 }
 
 // parallel splits edges, sorted by (from, to, technique) as the graph keeps
-// them, into runs that join the same two vertices, leaving out skipped ones.
-// A run shares the graph's slice unless one of its edges is skipped.
-func parallel(edges []*graph.Edge, skip func(*graph.Edge) bool) [][]*graph.Edge {
+// them, into runs that join the same two vertices, leaving out the dropped
+// ones (by edge UID; nil drops none). A run shares the graph's slice unless
+// one of its edges is dropped.
+func parallel(edges []*graph.Edge, dropped []bool) [][]*graph.Edge {
+	isDropped := func(e *graph.Edge) bool { return dropped[e.UID] }
 	var out [][]*graph.Edge
 	for i := 0; i < len(edges); {
 		j := i + 1
@@ -529,8 +564,8 @@ func parallel(edges []*graph.Edge, skip func(*graph.Edge) bool) [][]*graph.Edge 
 			j++
 		}
 		run := edges[i:j:j]
-		if skip != nil && slices.ContainsFunc(run, skip) {
-			run = slices.DeleteFunc(slices.Clone(run), skip)
+		if dropped != nil && slices.ContainsFunc(run, isDropped) {
+			run = slices.DeleteFunc(slices.Clone(run), isDropped)
 		}
 		if len(run) > 0 {
 			out = append(out, run)

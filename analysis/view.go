@@ -21,6 +21,7 @@ type view struct {
 	reverse bool
 	virtual int64           // ID of the virtual source, or -1
 	starts  []*graph.Vertex // what the virtual source joins
+	dropped []bool          // by edge UID, the edges left out; nil when none
 
 	// cheapest caches, per vertex of high degree, its cheapest edge to each
 	// neighbour, so Weight is O(1) at the hubs gonum's algorithms visit.
@@ -47,18 +48,17 @@ func newView(g *graph.Graph, skip func(*graph.Edge) bool) *view {
 	if skip == nil {
 		return v
 	}
-	var dropped []bool // by edge UID, once some edge is left out
 	touched := map[int64]bool{}
 	for _, e := range g.Edges() {
 		if skip(e) {
-			if dropped == nil {
-				dropped = make([]bool, len(g.Edges()))
+			if v.dropped == nil {
+				v.dropped = make([]bool, len(g.Edges()))
 			}
-			dropped[e.UID] = true
+			v.dropped[e.UID] = true
 			touched[e.F.UID], touched[e.T.UID] = true, true
 		}
 	}
-	keep := func(e *graph.Edge) bool { return !dropped[e.UID] }
+	keep := func(e *graph.Edge) bool { return !v.dropped[e.UID] }
 	for id := range touched {
 		v.out[id] = filter(v.out[id], keep)
 		v.in[id] = filter(v.in[id], keep)
