@@ -90,6 +90,7 @@ func Analyze(g *graph.Graph, o Options) *Result {
 // worst of them. It is what a proposed fix is measured by.
 type tally struct {
 	findings int
+	byKind   map[ActorKind]int
 	causes   []causeTally // ordered as Result.Causes
 }
 
@@ -101,7 +102,16 @@ type causeTally struct {
 
 // Count returns the number of findings Analyze would return, without
 // laying out their paths: what measuring the effect of a change needs.
-func Count(g *graph.Graph, o Options) int { return countFindings(g, o).findings }
+func Count(g *graph.Graph, o Options) int { return countFindings(g, o, nil).findings }
+
+// findingsByKind counts findings by actor kind.
+func findingsByKind(fs []*Finding) map[ActorKind]int {
+	n := map[ActorKind]int{}
+	for _, f := range fs {
+		n[f.Actor]++
+	}
+	return n
+}
 
 // Closes returns how many findings of base, an analysis of g with
 // options o, an analysis with options next no longer has: where a change
@@ -109,7 +119,9 @@ func Count(g *graph.Graph, o Options) int { return countFindings(g, o).findings 
 // (and another opens).
 func Closes(g *graph.Graph, base *Result, next Options) int {
 	after := map[ActorKind][]found{}
-	for _, fs := range newAnalysis(g, next).run(false) {
+	a := newAnalysis(g, next)
+	a.hint = findingsByKind(base.Findings)
+	for _, fs := range a.run(false) {
 		slices.SortFunc(fs.found, compareFound)
 		after[fs.kind] = fs.found
 	}
@@ -127,39 +139,43 @@ func compareFound(a, b found) int {
 	return cmp.Or(cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to), cmp.Compare(a.target, b.target))
 }
 
-// countFindings analyses g without laying out paths.
-func countFindings(g *graph.Graph, o Options) tally {
+// countFindings analyses g without laying out paths; hint, when known, is
+// roughly how many findings each actor kind has.
+func countFindings(g *graph.Graph, o Options, hint map[ActorKind]int) tally {
 	a := newAnalysis(g, o)
-	// Most findings share their edge's list of missing controls: the
-	// causes of each list are looked up once.
-	type list struct {
-		first *string
-		n     int
-	}
+	a.hint = hint
 	byControl := map[string]*causeTally{}
-	byList := map[list][]*causeTally{}
-	var t tally
+	add := func(missing []string, n int, sev Severity) {
+		for _, c := range missing {
+			ct := byControl[c]
+			if ct == nil {
+				ct = &causeTally{control: c}
+				byControl[c] = ct
+			}
+			ct.findings += n
+			ct.severity = max(ct.severity, sev)
+		}
+	}
+	// Most findings are straight along one group of edges: they are
+	// tallied by group, and the group's controls looked up once.
+	perGroup := make([]int32, len(a.groups))
+	worst := make([]Severity, len(a.groups))
+	t := tally{byKind: map[ActorKind]int{}}
 	for _, fs := range a.run(false) {
 		t.findings += len(fs.found)
+		t.byKind[fs.kind] = len(fs.found)
 		for _, f := range fs.found {
-			missing := a.missing(f)
-			k := list{&missing[0], len(missing)}
-			cts, ok := byList[k]
-			if !ok {
-				for _, c := range missing {
-					ct := byControl[c]
-					if ct == nil {
-						ct = &causeTally{control: c}
-						byControl[c] = ct
-					}
-					cts = append(cts, ct)
-				}
-				byList[k] = cts
+			if f.in >= 0 {
+				add(a.missing(f), 1, Severity(f.severity))
+				continue
 			}
-			for _, ct := range cts {
-				ct.findings++
-				ct.severity = max(ct.severity, Severity(f.severity))
-			}
+			perGroup[f.group]++
+			worst[f.group] = max(worst[f.group], Severity(f.severity))
+		}
+	}
+	for gi, n := range perGroup {
+		if n > 0 {
+			add(missingOn(a.groups[gi], nil), int(n), worst[gi])
 		}
 	}
 	for _, ct := range byControl {
@@ -184,6 +200,9 @@ type analysis struct {
 	targets []Target
 	tiers   []tier
 	groups  [][]*graph.Edge
+	// hint is roughly how many findings each actor kind will have, when a
+	// similar analysis has told: lists of millions are then sized once.
+	hint map[ActorKind]int
 }
 
 // tier is the targets of one impact, searched backward together: a
@@ -284,6 +303,17 @@ func (a *analysis) kind(kind ActorKind, keep bool) kindFindings {
 	if len(starts) == 0 {
 		return out
 	}
+	n := a.hint[kind] + a.hint[kind]/8
+	var hits []hit     // aligned with out.findings or out.found
+	var straight []int // indices in hits of straight crossings, in group order
+	if n > 0 {
+		hits, straight = make([]hit, 0, n), make([]int, 0, n)
+		if keep {
+			out.findings = make([]*Finding, 0, n)
+		} else {
+			out.found = make([]found, 0, n)
+		}
+	}
 	fwd := search(a.v, starts)
 	en := entrances{}
 	visits := newVisits(len(a.g.Vertices()))
@@ -293,8 +323,6 @@ func (a *analysis) kind(kind ActorKind, keep bool) kindFindings {
 	// between its ends; one through a transit vertex may share its ends
 	// with another through a transit vertex, or with a straight one: of
 	// those, the cheapest is the finding, the first in edge order on a tie.
-	var hits []hit                        // aligned with out.findings or out.found
-	var straight []int                    // indices in hits of straight crossings, in group order
 	through := map[[2]*graph.Vertex]int{} // crossings through a transit vertex → index in hits
 	for gi, group := range a.groups {
 		if group[0].T.Kind.IsTransit() {
