@@ -97,23 +97,61 @@ func (b *Builder) Build() *Graph {
 		}
 	}
 	slices.Sort(g.clusters)
-	g.edges = make([]*Edge, 0, len(b.edges))
-	for _, e := range b.edges {
-		e.normalize()
-		g.edges = append(g.edges, e)
-	}
-	// Vertex UIDs follow sorted keys, so ordering by UIDs is ordering by
-	// keys without comparing strings.
-	slices.SortFunc(g.edges, func(a, b *Edge) int {
-		return cmp.Or(cmp.Compare(a.F.UID, b.F.UID), cmp.Compare(a.T.UID, b.T.UID), cmp.Compare(a.Technique, b.Technique))
-	})
+	g.edges = sortEdges(b.edges, len(g.vertices))
+	// Each vertex's out-edges are a run of the sorted edges; its in-edges
+	// are gathered into lists sized beforehand.
 	g.out = make([][]*Edge, len(g.vertices))
 	g.in = make([][]*Edge, len(g.vertices))
+	indegree := make([]int, len(g.vertices))
 	for i, e := range g.edges {
 		e.UID = int64(i)
-		g.out[e.F.UID] = append(g.out[e.F.UID], e)
+		indegree[e.T.UID]++
+	}
+	for i := 0; i < len(g.edges); {
+		j := i + 1
+		for j < len(g.edges) && g.edges[j].F == g.edges[i].F {
+			j++
+		}
+		g.out[g.edges[i].F.UID] = g.edges[i:j:j]
+		i = j
+	}
+	for id, n := range indegree {
+		if n > 0 {
+			g.in[id] = make([]*Edge, 0, n)
+		}
+	}
+	for _, e := range g.edges {
 		g.in[e.T.UID] = append(g.in[e.T.UID], e)
 	}
 	b.vertices, b.edges = nil, nil
 	return g
+}
+
+// sortEdges normalises the edges and orders them by (from, to, technique).
+// Vertex UIDs follow sorted keys, so ordering by UIDs is ordering by keys:
+// the edges are bucketed by their source's UID, then each bucket, most
+// of them short, is sorted by destination and technique.
+func sortEdges(edges map[edgeID]*Edge, vertices int) []*Edge {
+	start := make([]int, vertices+1)
+	for _, e := range edges {
+		start[e.F.UID+1]++
+	}
+	for i := 1; i <= vertices; i++ {
+		start[i] += start[i-1]
+	}
+	out := make([]*Edge, len(edges))
+	next := slices.Clone(start[:vertices])
+	for _, e := range edges {
+		e.normalize()
+		out[next[e.F.UID]] = e
+		next[e.F.UID]++
+	}
+	for i := range vertices {
+		if bucket := out[start[i]:start[i+1]]; len(bucket) > 1 {
+			slices.SortFunc(bucket, func(a, b *Edge) int {
+				return cmp.Or(cmp.Compare(a.T.UID, b.T.UID), cmp.Compare(a.Technique, b.Technique))
+			})
+		}
+	}
+	return out
 }
