@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/base64"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -287,4 +288,32 @@ func mustGlob(t *testing.T, pattern string) []string {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// TestHostileDocumentNamesTheLimit feeds a ConfigMap with a million keys:
+// the command fails with the limit named, where the document is, and no
+// value of it.
+func TestHostileDocumentNamesTheLimit(t *testing.T) {
+	t.Parallel()
+	var doc strings.Builder
+	doc.WriteString(`{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"huge"},"data":{`)
+	for i := range 1_000_000 {
+		if i > 0 {
+			doc.WriteByte(',')
+		}
+		fmt.Fprintf(&doc, `"k%d":"canary-value"`, i)
+	}
+	doc.WriteString("}}")
+	_, stderr, code := run(t, doc.String(), "graph", "-f", "-")
+	if code != ExitError {
+		t.Errorf("exit code %d, want %d", code, ExitError)
+	}
+	for _, want := range []string{"-:1 (document 1)", "key limit", "fix the documents named above"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stderr, "canary-value") {
+		t.Errorf("stderr shows a value of the document:\n%s", stderr)
+	}
 }

@@ -151,6 +151,11 @@ func (o *inputOptions) load(ctx context.Context, s IOStreams, log logger, fsys f
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, withHint(err, "check the path given with -f")
 	case errors.Is(err, collectors.ErrEmptyInput):
+		if res != nil && diagnostics(res, log) > 0 {
+			// The documents were there but none could be read: what
+			// went wrong with each is said above.
+			return nil, withHint(err, "fix the documents named above")
+		}
 		return nil, withHint(err, "give files or directories of Kubernetes YAML or JSON, such as kubectl get -A -o yaml writes")
 	case apierrors.IsUnauthorized(err):
 		return nil, withHint(err, "the kubeconfig's credentials were refused; check them with: kubectl auth whoami")
@@ -178,9 +183,9 @@ func (o *inputOptions) loadLive(ctx context.Context, s IOStreams, log logger, op
 	return collectors.LoadLive(ctx, opts, live, cluster.Options{PageSize: o.live.ChunkSize, Progress: p.update})
 }
 
-// report prints diagnostics and a summary on stderr and returns the number
-// of warnings and errors.
-func report(res *collectors.Result, log logger) int {
+// diagnostics prints the input's diagnostics on stderr and returns the
+// number of warnings and errors.
+func diagnostics(res *collectors.Result, log logger) int {
 	problems := 0
 	for _, d := range res.Diagnostics() {
 		switch d.Severity {
@@ -191,6 +196,13 @@ func report(res *collectors.Result, log logger) int {
 			log.Printf(0, "%s: %v", d.Severity, d)
 		}
 	}
+	return problems
+}
+
+// report prints diagnostics and a summary on stderr and returns the number
+// of warnings and errors.
+func report(res *collectors.Result, log logger) int {
+	problems := diagnostics(res, log)
 	objects, skipped := 0, 0
 	for _, s := range res.Snapshots {
 		objects += s.Objects()
