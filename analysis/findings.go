@@ -85,113 +85,6 @@ func Analyze(g *graph.Graph, o Options) *Result {
 	return res
 }
 
-// tally is what an analysis finds, without the paths: the number of
-// findings and, per missing control, how many it lets through and the
-// worst of them. It is what a proposed fix is measured by.
-type tally struct {
-	findings int
-	byKind   map[ActorKind]int
-	causes   []causeTally // ordered as Result.Causes
-}
-
-type causeTally struct {
-	control  string
-	findings int
-	severity Severity
-}
-
-// Count returns the number of findings Analyze would return, without
-// laying out their paths: what measuring the effect of a change needs.
-func Count(g *graph.Graph, o Options) int { return countFindings(g, o, nil).findings }
-
-// findingsByKind counts findings by actor kind.
-func findingsByKind(fs []*Finding) map[ActorKind]int {
-	n := map[ActorKind]int{}
-	for _, f := range fs {
-		n[f.Actor]++
-	}
-	return n
-}
-
-// Closes returns how many findings of base, an analysis of g with
-// options o, an analysis with options next no longer has: where a change
-// leaves a crossing open but its best target lesser, the finding closes
-// (and another opens).
-func Closes(g *graph.Graph, base *Result, next Options) int {
-	after := map[ActorKind][]found{}
-	a := newAnalysis(g, next)
-	a.hint = findingsByKind(base.Findings)
-	for _, fs := range a.run(false) {
-		slices.SortFunc(fs.found, compareFound)
-		after[fs.kind] = fs.found
-	}
-	n := 0
-	for _, f := range base.Findings {
-		key := found{from: int32(f.Crossing.From.UID), to: int32(f.crossingEnd().UID), target: int32(f.Target.Vertex.UID)}
-		if _, ok := slices.BinarySearchFunc(after[f.Actor], key, compareFound); !ok {
-			n++
-		}
-	}
-	return n
-}
-
-func compareFound(a, b found) int {
-	return cmp.Or(cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to), cmp.Compare(a.target, b.target))
-}
-
-// countFindings analyses g without laying out paths; hint, when known, is
-// roughly how many findings each actor kind has.
-func countFindings(g *graph.Graph, o Options, hint map[ActorKind]int) tally {
-	a := newAnalysis(g, o)
-	a.hint = hint
-	byControl := map[string]*causeTally{}
-	add := func(missing []string, n int, sev Severity) {
-		for _, c := range missing {
-			ct := byControl[c]
-			if ct == nil {
-				ct = &causeTally{control: c}
-				byControl[c] = ct
-			}
-			ct.findings += n
-			ct.severity = max(ct.severity, sev)
-		}
-	}
-	// Most findings are straight along one group of edges: they are
-	// tallied by group, and the group's controls looked up once.
-	perGroup := make([]int32, len(a.groups))
-	worst := make([]Severity, len(a.groups))
-	t := tally{byKind: map[ActorKind]int{}}
-	for _, fs := range a.run(false) {
-		t.findings += len(fs.found)
-		t.byKind[fs.kind] = len(fs.found)
-		for _, f := range fs.found {
-			if f.in >= 0 {
-				add(a.missing(f), 1, Severity(f.severity))
-				continue
-			}
-			perGroup[f.group]++
-			worst[f.group] = max(worst[f.group], Severity(f.severity))
-		}
-	}
-	for gi, n := range perGroup {
-		if n > 0 {
-			add(missingOn(a.groups[gi], nil), int(n), worst[gi])
-		}
-	}
-	for _, ct := range byControl {
-		t.causes = append(t.causes, *ct)
-	}
-	slices.SortFunc(t.causes, func(a, b causeTally) int {
-		return compareCauses(a.severity, b.severity, a.findings, b.findings, a.control, b.control)
-	})
-	return t
-}
-
-// compareCauses orders causes most severe first, then by most findings.
-func compareCauses(sa, sb Severity, na, nb int, ca, cb string) int {
-	return cmp.Or(cmp.Compare(sb, sa), cmp.Compare(nb, na), cmp.Compare(ca, cb))
-}
-
 // analysis is what every actor kind's pass shares, read only.
 type analysis struct {
 	g       *graph.Graph
@@ -254,24 +147,6 @@ type kindFindings struct {
 	kind     ActorKind
 	findings []*Finding
 	found    []found
-}
-
-// found is a finding without its path, by vertex and edge UIDs: free of
-// pointers, so that millions of them cost the collector nothing to scan.
-type found struct {
-	from, to, target int32 // vertex UIDs
-	group            int32 // index in analysis.groups
-	in               int32 // UID of the edge into a transit vertex, or -1
-	severity         int8
-}
-
-// missing returns the controls missing on f's crossing.
-func (a *analysis) missing(f found) []string {
-	var in *graph.Edge
-	if f.in >= 0 {
-		in = a.g.Edges()[f.in]
-	}
-	return missingOn(a.groups[f.group], in)
 }
 
 // run analyses every actor kind, in parallel, and returns their findings
@@ -675,6 +550,11 @@ var actorRank = func() (rank [len(actorNames)]int) {
 	}
 	return rank
 }()
+
+// compareCauses orders causes most severe first, then by most findings.
+func compareCauses(sa, sb Severity, na, nb int, ca, cb string) int {
+	return cmp.Or(cmp.Compare(sb, sa), cmp.Compare(nb, na), cmp.Compare(ca, cb))
+}
 
 // causes groups findings by missing control. A crossing with two missing
 // controls (no egress policy here, no ingress policy there) belongs to
