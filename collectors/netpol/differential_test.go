@@ -476,3 +476,33 @@ func TestFlowsAgreeWithCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestAllFlowsAreFlows checks that AllFlows yields what Flows returns, in
+// its own order.
+func TestAllFlowsAreFlows(t *testing.T) {
+	t.Parallel()
+	text := func(f netpol.Flow) string {
+		from := "*"
+		if f.From != nil {
+			from = string(f.From.Groups[0].Key)
+		}
+		return fmt.Sprintf("%s -> %s %v %v %v", from, f.To.Groups[0].Key, f.Ports, f.Egress, f.Ingress)
+	}
+	for seed := range 200 {
+		r := rand.New(rand.NewPCG(uint64(seed), 13))
+		s := randCluster(r)
+		e := netpol.New(s, workload.Groups(s, ""))
+		var want, got []string
+		for _, f := range e.Flows() {
+			want = append(want, text(f))
+		}
+		for f := range e.AllFlows() {
+			got = append(got, text(f))
+		}
+		slices.Sort(want)
+		slices.Sort(got)
+		if d := cmp.Diff(want, got); d != "" {
+			t.Fatalf("seed %d: AllFlows and Flows differ (-Flows +AllFlows):\n%s", seed, d)
+		}
+	}
+}

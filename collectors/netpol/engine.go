@@ -13,7 +13,8 @@ import (
 	"github.com/trustpath/trustpath/collectors/workload"
 )
 
-// Engine answers NetworkPolicy questions for one cluster.
+// Engine answers NetworkPolicy questions for one cluster. It does not
+// change once New returns, so its methods may be called concurrently.
 type Engine struct {
 	endpoints   []*Endpoint // sorted by namespace, then first group key
 	byGroup     map[*workload.Group]*Endpoint

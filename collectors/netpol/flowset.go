@@ -170,10 +170,7 @@ func (fs *flowSet) sorted() []Flow {
 	}
 	fs.closeRun()
 	out := make([]Flow, 0, fs.count)
-	emit := func(i int32) {
-		f := fs.flow(i)
-		out = append(out, Flow{From: f.from, To: f.to, Ports: fs.ports(i, f), Egress: f.egress, Ingress: f.ingress})
-	}
+	emit := func(i int32) { out = append(out, fs.output(i)) }
 	var merged []int32
 	for s, firsts := range fs.bySrc {
 		if run := fs.runs[s]; run[0] == run[1] {
@@ -192,6 +189,12 @@ func (fs *flowSet) sorted() []Flow {
 		}
 	}
 	return out
+}
+
+// output returns flow i as Flows tells it.
+func (fs *flowSet) output(i int32) Flow {
+	f := fs.flow(i)
+	return Flow{From: f.from, To: f.to, Ports: fs.ports(i, f), Egress: f.egress, Ingress: f.ingress}
 }
 
 // ports returns the ports flow i holds, in order. A destination's ports

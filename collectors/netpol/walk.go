@@ -1,6 +1,9 @@
 package netpol
 
-import "slices"
+import (
+	"iter"
+	"slices"
+)
 
 // Flows returns every allowed flow between endpoints, sorted. A flow from an
 // endpoint to itself is traffic between its pod groups (or its replicas). Traffic from
@@ -14,7 +17,25 @@ import "slices"
 // candidate: the rules that named it are its reasons, so nothing is
 // evaluated twice. Cost is the size of what the selectors select, never
 // endpoints².
-func (e *Engine) Flows() []Flow {
+func (e *Engine) Flows() []Flow { return e.walk().sorted() }
+
+// AllFlows yields the flows Flows returns in an order that is deterministic
+// but unspecified, without sorting or collecting them: for callers whose
+// result does not depend on the order, such as a graph builder that sorts
+// its own output.
+func (e *Engine) AllFlows() iter.Seq[Flow] {
+	return func(yield func(Flow) bool) {
+		fs := e.walk()
+		for i := range fs.count {
+			if !yield(fs.output(i)) {
+				return
+			}
+		}
+	}
+}
+
+// walk enumerates every flow.
+func (e *Engine) walk() *flowSet {
 	w := newWalk(e)
 	for _, dst := range e.endpoints {
 		w.fs.toDestination(dst)
@@ -47,7 +68,7 @@ func (e *Engine) Flows() []Flow {
 			w.restrictedEgress(src)
 		}
 	}
-	return w.fs.sorted()
+	return w.fs
 }
 
 // walk is the state of one Flows call: answers per destination port, the

@@ -136,7 +136,7 @@ func (b *builder) send(pg *workload.Group, to graph.Key, e graph.Edge) {
 // edges for traffic no policy restricts.
 func (b *builder) flows() {
 	hub := false
-	for _, f := range b.e.Flows() {
+	for f := range b.e.AllFlows() { // the graph sorts what it holds
 		ports := b.portStrings(f.Ports)
 		if f.From == nil {
 			for _, dst := range f.To.Groups {
