@@ -129,3 +129,23 @@ func BenchmarkReach(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFixes measures proposing and verifying five fixes: the
+// re-analyses that count findings without their paths.
+func BenchmarkFixes(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("groups=%d", n), func(b *testing.B) {
+			if testing.Short() && n > 10000 {
+				b.Skip("large size skipped with -short")
+			}
+			g := benchGraph(b, n)
+			base := analysis.Analyze(g, analysis.Options{})
+			b.ReportAllocs()
+			for b.Loop() {
+				if fixes := analysis.Fixes(g, analysis.Options{}, base, 5); len(fixes) == 0 {
+					b.Fatal("no fixes")
+				}
+			}
+		})
+	}
+}
