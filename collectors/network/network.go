@@ -36,6 +36,7 @@ type builder struct {
 	members  map[*workload.Group]*member
 	rules    map[ruleRef]graph.Evidence
 	portText map[portRange]string
+	portList map[portSlice][]string // portStrings of a port list shared by many flows
 
 	// Scratch lists for one edge; AddEdge copies them.
 	ports    []string
@@ -57,6 +58,13 @@ type ruleRef struct {
 	rule      int
 }
 
+// portSlice identifies a list of ports by its memory: flows share their
+// destination's list, or a part of it.
+type portSlice struct {
+	first *netpol.Port
+	n     int
+}
+
 // portRange is a protocol's ports from … to.
 type portRange struct {
 	protocol corev1.Protocol
@@ -68,7 +76,8 @@ type portRange struct {
 func Build(g *graph.Builder, s *estate.Snapshot, prefix string, groups []*workload.Group, e *netpol.Engine) {
 	b := &builder{g: g, s: s, e: e, prefix: prefix, groups: groups,
 		hub: graph.NewKey(prefix, graph.KindPodNetwork), nodes: reachOfNodes(s.Nodes),
-		members: map[*workload.Group]*member{}, rules: map[ruleRef]graph.Evidence{}, portText: map[portRange]string{}}
+		members: map[*workload.Group]*member{}, rules: map[ruleRef]graph.Evidence{}, portText: map[portRange]string{},
+		portList: map[portSlice][]string{}}
 	b.podNetwork()
 	b.flows()
 	b.internetEgress()
@@ -137,7 +146,7 @@ func (b *builder) send(pg *workload.Group, to graph.Key, e graph.Edge) {
 func (b *builder) flows() {
 	hub := false
 	for f := range b.e.AllFlows() { // the graph sorts what it holds
-		ports := b.portStrings(f.Ports)
+		ports := b.flowPorts(f.Ports)
 		if f.From == nil {
 			for _, dst := range f.To.Groups {
 				hub = true
@@ -263,6 +272,21 @@ func nonEmpty[S ~[]E, E any](s S) S {
 		return nil
 	}
 	return s
+}
+
+// flowPorts returns the portStrings of a flow's ports, made once per list
+// shared by several flows. The result is shared: AddEdge copies it.
+func (b *builder) flowPorts(ps []netpol.Port) []string {
+	if len(ps) == 0 {
+		return nil
+	}
+	k := portSlice{&ps[0], len(ps)}
+	out, ok := b.portList[k]
+	if !ok {
+		out = slices.Clone(b.portStrings(ps))
+		b.portList[k] = out
+	}
+	return out
 }
 
 // portStrings writes ports as "tcp/8080", merging consecutive numbers of
