@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -131,18 +130,6 @@ func render(ctx context.Context, w io.Writer, view graph.View, format string) er
 		return graph.WriteJSON(w, view)
 	}
 	return graph.WriteText(w, view)
-}
-
-// writeOutput writes data to the named file, or to stdout for "" and "-".
-func writeOutput(stdout io.Writer, name string, data []byte) error {
-	if name == "" || name == "-" {
-		_, err := stdout.Write(data)
-		return err
-	}
-	if err := os.WriteFile(name, data, 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	return nil
 }
 
 // resolve finds the vertex a user named, with suggestions when none matches.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -133,14 +132,4 @@ func encodeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
-}
-
-// renderTo renders into a buffer then writes it to the output, so a
-// failed render leaves no half-written file.
-func renderTo(s IOStreams, file string, fn func(w io.Writer) error) error {
-	var buf bytes.Buffer
-	if err := fn(&buf); err != nil {
-		return err
-	}
-	return writeOutput(s.Out, file, buf.Bytes())
 }

@@ -1,9 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 	"runtime/debug"
 	"slices"
@@ -126,34 +126,30 @@ func (o *reportOptions) run(ctx context.Context, s IOStreams, log logger) error 
 // name) beside it, named after it; HTML has them inline.
 func writeReview(s IOStreams, r *tpreport.Review, res *collectors.Result, format, file string, svgs map[string][]byte) ([]string, error) {
 	var written []string
-	var buf bytes.Buffer
-	var err error
-	switch format {
-	case "html":
-		err = r.WriteHTML(&buf, svgs)
-	case "json":
-		err = r.WriteJSON(&buf)
-	case "sarif":
-		err = tpreport.WriteSARIF(&buf, r.Result, locator(res), toolVersion())
-	default:
-		images := map[string]string{}
-		if file != "" && file != "-" {
-			base := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
-			for _, name := range sortedNames(svgs) {
-				images[name] = base + "-" + name + ".svg"
-				p := filepath.Join(filepath.Dir(file), images[name])
-				if err := writeOutput(s.Out, p, svgs[name]); err != nil {
-					return written, err
-				}
-				written = append(written, p)
+	images := map[string]string{}
+	if format == "md" && file != "" && file != "-" {
+		base := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+		for _, name := range sortedNames(svgs) {
+			images[name] = base + "-" + name + ".svg"
+			p := filepath.Join(filepath.Dir(file), images[name])
+			if err := writeOutput(s.Out, p, svgs[name]); err != nil {
+				return written, err
 			}
+			written = append(written, p)
 		}
-		err = r.WriteMarkdown(&buf, images)
 	}
+	err := renderTo(s, file, func(w io.Writer) error {
+		switch format {
+		case "html":
+			return r.WriteHTML(w, svgs)
+		case "json":
+			return r.WriteJSON(w)
+		case "sarif":
+			return tpreport.WriteSARIF(w, r.Result, locator(res), toolVersion())
+		}
+		return r.WriteMarkdown(w, images)
+	})
 	if err != nil {
-		return written, err
-	}
-	if err := writeOutput(s.Out, file, buf.Bytes()); err != nil {
 		return written, err
 	}
 	if file != "" && file != "-" {
