@@ -7,6 +7,7 @@ import (
 
 	"github.com/trustpath/trustpath/analysis"
 	"github.com/trustpath/trustpath/graph"
+	"github.com/trustpath/trustpath/internal/jsonstream"
 )
 
 // ReviewSchema names the JSON encoding of a review. Like every trustpath
@@ -88,7 +89,7 @@ type (
 		Targets     []jsonTarget      `json:"targets"`
 		Paths       []Finding         `json:"paths"`
 		Causes      []jsonCause       `json:"causes"`
-		Findings    []Finding         `json:"findings"`
+		Findings    *jsonstream.Array `json:"findings"`
 		Persistence []jsonPersistence `json:"persistence"`
 		Chokes      []jsonChoke       `json:"choke_points"`
 		Fixes       []jsonFix         `json:"fixes"`
@@ -217,7 +218,7 @@ type (
 func (r *Review) WriteJSON(w io.Writer) error {
 	out := jsonReview{Schema: ReviewSchema, Title: r.Title, Scope: jsonScope{Sources: orEmpty(r.Scope.Sources)},
 		Inventory: []jsonCluster{}, Boundaries: []jsonBoundary{}, Actors: []jsonActor{}, Targets: []jsonTarget{},
-		Paths: []Finding{}, Causes: []jsonCause{}, Findings: []Finding{}, Persistence: []jsonPersistence{},
+		Paths: []Finding{}, Causes: []jsonCause{}, Persistence: []jsonPersistence{},
 		Chokes: []jsonChoke{}, Fixes: []jsonFix{}}
 	out.Scope.Clusters = []jsonClusterScope{}
 	for _, c := range r.Scope.Clusters {
@@ -290,16 +291,17 @@ func (r *Review) WriteJSON(w io.Writer) error {
 			Object: FaultObject(c.Control, worst.Path.Steps[worst.Crossing.Step]), Severity: c.Severity.String(),
 			Findings: len(c.Findings), Fix: c.Fix.Summary, Snippet: c.Fix.Snippet})
 	}
-	for _, f := range res.Findings {
-		// Every finding's path in full would repeat each step's evidence
-		// many times over; the top paths above have it, the graph JSON has
-		// every step's.
+	// Every finding's path in full would repeat each step's evidence many
+	// times over; the top paths above have it, the graph JSON has every
+	// step's. The findings are most of the document: each is encoded only
+	// as it is written.
+	out.Findings = jsonstream.Map(res.Findings, func(f *analysis.Finding) Finding {
 		jf := FindingJSON(f)
 		for i := range jf.Path.Steps {
 			jf.Path.Steps[i].Evidence, jf.Path.Steps[i].Note = nil, ""
 		}
-		out.Findings = append(out.Findings, jf)
-	}
+		return jf
+	})
 	for _, p := range r.Persistence {
 		jp := jsonPersistence{From: p.Edge.F.Key, To: p.Edge.T.Key, Technique: p.Edge.Technique,
 			Crosses: p.Boundary.String(), Evidence: p.Edge.Evidence}
@@ -319,7 +321,7 @@ func (r *Review) WriteJSON(w io.Writer) error {
 	for _, f := range r.Fixes {
 		out.Fixes = append(out.Fixes, jsonFix{f.Control, f.Closes, f.Remain, f.Remedy.Summary, f.Remedy.Snippet})
 	}
-	return encode(w, out)
+	return jsonstream.Encode(w, out, "", "  ", out.Findings)
 }
 
 func sevJSON(s analysis.Severity) string {

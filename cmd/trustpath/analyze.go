@@ -12,6 +12,7 @@ import (
 
 	"github.com/trustpath/trustpath/analysis"
 	"github.com/trustpath/trustpath/graph"
+	"github.com/trustpath/trustpath/internal/jsonstream"
 	"github.com/trustpath/trustpath/internal/table"
 )
 
@@ -352,18 +353,20 @@ func (r analysisReport) json(w io.Writer) error {
 		Closes  int    `json:"closes"`
 		Remain  int    `json:"remain"`
 	}
-	out := struct {
-		Schema   string        `json:"schema"`
-		Findings []jsonFinding `json:"findings"`
-		Causes   []jsonCause   `json:"causes"`
-		Chokes   []jsonChoke   `json:"choke_points"`
-		Fixes    []jsonFix     `json:"fixes"`
-	}{Schema: findingsSchema, Findings: []jsonFinding{}, Causes: []jsonCause{}, Chokes: []jsonChoke{}, Fixes: []jsonFix{}}
-	for _, f := range r.result.Findings {
-		out.Findings = append(out.Findings, jsonFinding{Severity: f.Severity.String(), Score: f.Score, Actor: f.Actor.String(),
+	// The findings, each with its path in full, are most of the document:
+	// each is encoded only as it is written.
+	findings := jsonstream.Map(r.result.Findings, func(f *analysis.Finding) jsonFinding {
+		return jsonFinding{Severity: f.Severity.String(), Score: f.Score, Actor: f.Actor.String(),
 			Crosses: f.Crossing.Boundary.String(), At: f.Path.Steps[f.Crossing.Step].T.Key, Missing: f.Crossing.Missing,
-			Target: f.Target.Vertex.Key, Impact: int(f.Target.Impact), Path: pathJSON(f.Path)})
-	}
+			Target: f.Target.Vertex.Key, Impact: int(f.Target.Impact), Path: pathJSON(f.Path)}
+	})
+	out := struct {
+		Schema   string            `json:"schema"`
+		Findings *jsonstream.Array `json:"findings"`
+		Causes   []jsonCause       `json:"causes"`
+		Chokes   []jsonChoke       `json:"choke_points"`
+		Fixes    []jsonFix         `json:"fixes"`
+	}{Schema: findingsSchema, Findings: findings, Causes: []jsonCause{}, Chokes: []jsonChoke{}, Fixes: []jsonFix{}}
 	for _, c := range r.result.Causes {
 		out.Causes = append(out.Causes, jsonCause{c.Control, c.Severity.String(), len(c.Findings), c.Fix.Summary, c.Fix.Snippet})
 	}
@@ -377,5 +380,5 @@ func (r analysisReport) json(w io.Writer) error {
 	for _, f := range r.fixes {
 		out.Fixes = append(out.Fixes, jsonFix{f.Control, f.Closes, f.Remain})
 	}
-	return encodeJSON(w, out)
+	return jsonstream.Encode(w, out, "", "  ", findings)
 }
