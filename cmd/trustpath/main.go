@@ -21,11 +21,14 @@ func main() {
 	klog.LogToStderr(false)
 	klog.SetOutput(io.Discard)
 	tuneGC()
+	stopProfile = profileCPU()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	streams := IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
 	err := newRootCommand(streams).ExecuteContext(ctx)
 	stop()
-	os.Exit(exitCode(streams.ErrOut, err))
+	code := exitCode(streams.ErrOut, err)
+	stopProfile()
+	os.Exit(code)
 }
 
 // exitCode prints err once, the only place errors reach the user, and maps

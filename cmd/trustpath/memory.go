@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 )
 
 // Memory the collector aims to stay under, and how much garbage it lets
@@ -25,5 +27,31 @@ func tuneGC() {
 	}
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
+}
+
+// stopProfile ends the CPU profile profileCPU started, if any.
+var stopProfile = func() {}
+
+// profileCPU writes a CPU profile of the run to the file named by
+// TRUSTPATH_CPUPROFILE, for go tool pprof (BENCHMARKS.md).
+func profileCPU() (stop func()) {
+	path := os.Getenv("TRUSTPATH_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "trustpath: TRUSTPATH_CPUPROFILE: %v\n", err)
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		fmt.Fprintf(os.Stderr, "trustpath: TRUSTPATH_CPUPROFILE: %v\n", err)
+		f.Close()
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
 	}
 }
