@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/trustpath/trustpath/internal/jsonstream"
 )
 
 // SchemaVersion names the JSON encoding of a graph. It changes whenever a
@@ -39,29 +41,30 @@ type jsonEdge struct {
 }
 
 // WriteJSON writes v in the versioned JSON schema, indented, vertices and
-// edges in sorted order.
+// edges in sorted order. Each vertex and edge is encoded only as it is
+// written: a 50,000-pod estate has over a million edges.
 func WriteJSON(w io.Writer, v View) error {
-	out := jsonGraph{
-		Schema:   SchemaVersion,
-		Clusters: v.clusters(),
-		Vertices: make([]jsonVertex, 0, len(v.Vertices)),
-		Edges:    make([]jsonEdge, 0, len(v.Edges)),
+	clusters := v.clusters()
+	if clusters == nil {
+		clusters = []string{}
 	}
-	if out.Clusters == nil {
-		out.Clusters = []string{}
-	}
-	for _, x := range v.Vertices {
-		out.Vertices = append(out.Vertices, jsonVertex{x.Key, x.Kind, x.Name, x.Loc, x.Props})
-	}
-	for _, e := range v.Edges {
-		out.Edges = append(out.Edges, jsonEdge{
+	vertices := jsonstream.Map(v.Vertices, func(x *Vertex) jsonVertex {
+		return jsonVertex{x.Key, x.Kind, x.Name, x.Loc, x.Props}
+	})
+	edges := jsonstream.Map(v.Edges, func(e *Edge) jsonEdge {
+		return jsonEdge{
 			From: e.F.Key, To: e.T.Key, Technique: e.Technique, Ports: e.Ports, Boundary: e.Boundary,
 			Present: e.Present, Missing: e.Missing, Evidence: e.Evidence, Note: e.Note, Cost: e.Cost,
-		})
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+		}
+	})
+	// The fields of jsonGraph, which ReadJSON decodes, in its order.
+	out := struct {
+		Schema   string            `json:"schema"`
+		Clusters []string          `json:"clusters"`
+		Vertices *jsonstream.Array `json:"vertices"`
+		Edges    *jsonstream.Array `json:"edges"`
+	}{SchemaVersion, clusters, vertices, edges}
+	return jsonstream.Encode(w, out, "", "  ", vertices, edges)
 }
 
 // ReadJSON decodes a graph written by WriteJSON. Boundaries are derived

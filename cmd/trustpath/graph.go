@@ -85,16 +85,12 @@ func (o *graphOptions) run(ctx context.Context, s IOStreams, log logger, d displ
 	if o.format == "dot" || o.format == "svg" {
 		view = diagramView(view, o.Level, log)
 	}
-	var buf bytes.Buffer
-	if o.format == "text" {
-		err = graph.WriteTextWidth(&buf, view, d.width)
-	} else {
-		err = render(ctx, &buf, view, o.format)
-	}
-	if err != nil {
-		return err
-	}
-	return writeOutput(s.Out, o.file, buf.Bytes())
+	return renderTo(s, o.file, func(w io.Writer) error {
+		if o.format == "text" {
+			return graph.WriteTextWidth(w, view, d.width)
+		}
+		return render(ctx, w, view, o.format)
+	})
 }
 
 // levels are the detail a diagram may have.
