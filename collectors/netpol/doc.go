@@ -39,5 +39,11 @@
 // host networking) form one [Endpoint]. Flows are enumerated from the
 // policies' side, and traffic between endpoints no policy restricts is left
 // to the caller to represent through one hub, so a cluster without policies
-// costs O(endpoints), not O(endpoints²).
+// costs O(endpoints), not O(endpoints²). Everything that does not depend on
+// the traffic — a rule's reasons, what an ipBlock holds, what a selector
+// peer selects, whether an endpoint's egress is open — is decided once, and
+// the rules that name a candidate are its reasons, so the cost of Flows
+// follows the flows it finds and the candidates the selectors name.
+// (Sources whose egress a rule restricts to some ports of every pod still
+// get a flow per destination: no hub stands for them.)
 package netpol
