@@ -8,6 +8,7 @@ import (
 
 	"github.com/trustpath/trustpath/analysis"
 	"github.com/trustpath/trustpath/graph"
+	"github.com/trustpath/trustpath/internal/jsonstream"
 	texttable "github.com/trustpath/trustpath/internal/table" // report has its own table, for documents
 )
 
@@ -219,19 +220,21 @@ type (
 	jsonDiffSide struct {
 		Findings int `json:"findings"`
 	}
+	// The lists below are streamed: on a large estate each can hold
+	// millions of findings, steps or flows.
 	jsonFindingDiff struct {
-		Opened    []Finding `json:"opened"`
-		Closed    []Finding `json:"closed"`
-		Unchanged int       `json:"unchanged"`
+		Opened    *jsonstream.Array `json:"opened"` // of Finding
+		Closed    *jsonstream.Array `json:"closed"` // of Finding
+		Unchanged int               `json:"unchanged"`
 	}
 	jsonPathDiff struct {
-		Added   []Finding `json:"added"`
-		Removed []Finding `json:"removed"`
+		Added   *jsonstream.Array `json:"added"`   // of Finding
+		Removed *jsonstream.Array `json:"removed"` // of Finding
 	}
 	jsonStepDiff struct {
-		Added   []jsonDiffStep       `json:"added"`
-		Removed []jsonDiffStep       `json:"removed"`
-		Changed []jsonDiffStepChange `json:"changed"`
+		Added   *jsonstream.Array `json:"added"`   // of jsonDiffStep
+		Removed *jsonstream.Array `json:"removed"` // of jsonDiffStep
+		Changed *jsonstream.Array `json:"changed"` // of jsonDiffStepChange
 	}
 	jsonDiffStep struct {
 		From      graph.Key        `json:"from"`
@@ -248,9 +251,9 @@ type (
 		Head jsonDiffStep `json:"head"`
 	}
 	jsonFlowDiff struct {
-		Added   []jsonDiffFlow       `json:"added"`
-		Removed []jsonDiffFlow       `json:"removed"`
-		Changed []jsonDiffFlowChange `json:"changed"`
+		Added   *jsonstream.Array `json:"added"`   // of jsonDiffFlow
+		Removed *jsonstream.Array `json:"removed"` // of jsonDiffFlow
+		Changed *jsonstream.Array `json:"changed"` // of jsonDiffFlowChange
 	}
 	jsonDiffFlow struct {
 		From  graph.Key `json:"from"`
@@ -267,38 +270,12 @@ type (
 	}
 )
 
-// WriteJSON writes the diff as JSON (DiffSchema).
+// WriteJSON writes the diff as JSON (DiffSchema). Each finding, step and
+// flow is encoded only as it is written.
 func (d *Diff) WriteJSON(w io.Writer) error {
-	out := jsonDiff{Schema: DiffSchema,
-		Base: jsonDiffSide{len(d.Base.Result.Findings)}, Head: jsonDiffSide{len(d.Head.Result.Findings)},
-		Findings: jsonFindingDiff{Opened: []Finding{}, Closed: []Finding{}, Unchanged: len(d.Findings.Remain)},
-		Paths:    jsonPathDiff{Added: []Finding{}, Removed: []Finding{}},
-		Steps:    jsonStepDiff{Added: []jsonDiffStep{}, Removed: []jsonDiffStep{}, Changed: []jsonDiffStepChange{}},
-		Flows:    jsonFlowDiff{Added: []jsonDiffFlow{}, Removed: []jsonDiffFlow{}, Changed: []jsonDiffFlowChange{}}}
-	for _, f := range d.Findings.Opened {
-		out.Findings.Opened = append(out.Findings.Opened, FindingJSON(f))
-	}
-	for _, f := range d.Findings.Closed {
-		out.Findings.Closed = append(out.Findings.Closed, FindingJSON(f))
-	}
-	for _, f := range d.ReachAdded {
-		out.Paths.Added = append(out.Paths.Added, FindingJSON(f))
-	}
-	for _, f := range d.ReachRemoved {
-		out.Paths.Removed = append(out.Paths.Removed, FindingJSON(f))
-	}
 	step := func(e *graph.Edge) jsonDiffStep {
 		return jsonDiffStep{From: e.F.Key, To: e.T.Key, Technique: e.Technique, Ports: e.Ports, Boundary: e.Boundary.String(),
 			Present: e.Present, Missing: e.Missing, Evidence: e.Evidence}
-	}
-	for _, e := range d.StepsAdded {
-		out.Steps.Added = append(out.Steps.Added, step(e))
-	}
-	for _, e := range d.StepsRemoved {
-		out.Steps.Removed = append(out.Steps.Removed, step(e))
-	}
-	for _, c := range d.StepsChanged {
-		out.Steps.Changed = append(out.Steps.Changed, jsonDiffStepChange{step(c.Base), step(c.Head)})
 	}
 	via := func(f analysis.Flow) graph.Key {
 		if f.Via == nil {
@@ -309,15 +286,20 @@ func (d *Diff) WriteJSON(w io.Writer) error {
 	flow := func(f analysis.Flow) jsonDiffFlow {
 		return jsonDiffFlow{From: f.From.Key, To: f.To.Key, Via: via(f), Ports: orEmpty(f.Ports)}
 	}
-	for _, f := range d.FlowsAdded {
-		out.Flows.Added = append(out.Flows.Added, flow(f))
-	}
-	for _, f := range d.FlowsRemoved {
-		out.Flows.Removed = append(out.Flows.Removed, flow(f))
-	}
-	for _, c := range d.FlowsChanged {
-		out.Flows.Changed = append(out.Flows.Changed, jsonDiffFlowChange{From: c.Head.From.Key, To: c.Head.To.Key,
-			Via: via(c.Head), BasePorts: orEmpty(c.Base.Ports), HeadPorts: orEmpty(c.Head.Ports)})
-	}
-	return encode(w, out)
+	out := jsonDiff{Schema: DiffSchema,
+		Base: jsonDiffSide{len(d.Base.Result.Findings)}, Head: jsonDiffSide{len(d.Head.Result.Findings)},
+		Findings: jsonFindingDiff{Opened: jsonstream.Map(d.Findings.Opened, FindingJSON),
+			Closed: jsonstream.Map(d.Findings.Closed, FindingJSON), Unchanged: len(d.Findings.Remain)},
+		Paths: jsonPathDiff{Added: jsonstream.Map(d.ReachAdded, FindingJSON), Removed: jsonstream.Map(d.ReachRemoved, FindingJSON)},
+		Steps: jsonStepDiff{Added: jsonstream.Map(d.StepsAdded, step), Removed: jsonstream.Map(d.StepsRemoved, step),
+			Changed: jsonstream.Map(d.StepsChanged, func(c StepChange) jsonDiffStepChange {
+				return jsonDiffStepChange{step(c.Base), step(c.Head)}
+			})},
+		Flows: jsonFlowDiff{Added: jsonstream.Map(d.FlowsAdded, flow), Removed: jsonstream.Map(d.FlowsRemoved, flow),
+			Changed: jsonstream.Map(d.FlowsChanged, func(c FlowChange) jsonDiffFlowChange {
+				return jsonDiffFlowChange{From: c.Head.From.Key, To: c.Head.To.Key,
+					Via: via(c.Head), BasePorts: orEmpty(c.Base.Ports), HeadPorts: orEmpty(c.Head.Ports)}
+			})}}
+	return jsonstream.Encode(w, out, "", "  ", out.Findings.Opened, out.Findings.Closed, out.Paths.Added, out.Paths.Removed,
+		out.Steps.Added, out.Steps.Removed, out.Steps.Changed, out.Flows.Added, out.Flows.Removed, out.Flows.Changed)
 }
