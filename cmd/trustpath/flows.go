@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/trustpath/trustpath/analysis"
 	"github.com/trustpath/trustpath/graph"
+	"github.com/trustpath/trustpath/internal/jsonstream"
 	"github.com/trustpath/trustpath/internal/table"
 )
 
@@ -125,23 +124,19 @@ func (o *flowsOptions) run(ctx context.Context, s IOStreams, log logger, d displ
 		}
 	}
 	flows := analysis.Flows(res.Graph, q)
-	var buf bytes.Buffer
-	switch o.format {
-	case "json":
-		err = writeFlowsJSON(&buf, flows)
-	case "dot", "svg":
-		var edges []*graph.Edge
-		for _, f := range flows {
-			edges = append(edges, f.Edges...)
+	return renderTo(s, o.file, func(w io.Writer) error {
+		switch o.format {
+		case "json":
+			return writeFlowsJSON(w, flows)
+		case "dot", "svg":
+			var edges []*graph.Edge
+			for _, f := range flows {
+				edges = append(edges, f.Edges...)
+			}
+			return render(ctx, w, graph.ViewOf(edges), o.format)
 		}
-		err = render(ctx, &buf, graph.ViewOf(edges), o.format)
-	default:
-		err = writeFlowsTable(&buf, flows, o.Explain, d)
-	}
-	if err != nil {
-		return err
-	}
-	return writeOutput(s.Out, o.file, buf.Bytes())
+		return writeFlowsTable(w, flows, o.Explain, d)
+	})
 }
 
 // checkFunc answers one connection: allowed, and the reasons at each end.
@@ -246,11 +241,9 @@ type jsonFlow struct {
 }
 
 func writeFlowsJSON(w io.Writer, flows []analysis.Flow) error {
-	out := struct {
-		Schema string     `json:"schema"`
-		Flows  []jsonFlow `json:"flows"`
-	}{Schema: flowsSchema, Flows: []jsonFlow{}}
-	for _, f := range flows {
+	// Every flow of a large estate can be millions: each is encoded only
+	// as it is written.
+	list := jsonstream.Map(flows, func(f analysis.Flow) jsonFlow {
 		jf := jsonFlow{From: f.From.Key, To: f.To.Key, Ports: f.Ports}
 		if f.Via != nil {
 			jf.Via = f.Via.Key
@@ -262,9 +255,11 @@ func writeFlowsJSON(w io.Writer, flows []analysis.Flow) error {
 				jf.Notes = append(jf.Notes, e.Note)
 			}
 		}
-		out.Flows = append(out.Flows, jf)
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+		return jf
+	})
+	out := struct {
+		Schema string            `json:"schema"`
+		Flows  *jsonstream.Array `json:"flows"`
+	}{flowsSchema, list}
+	return jsonstream.Encode(w, out, "", "  ", list)
 }
