@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"github.com/trustpath/trustpath/graph"
+	"github.com/trustpath/trustpath/internal/jsonstream"
 )
 
 // OpenGraphSourceKind is the source kind of a BloodHound OpenGraph export:
@@ -21,9 +22,11 @@ type (
 	ogMetadata struct {
 		SourceKind string `json:"source_kind"`
 	}
+	// ogGraph's lists are streamed: a large estate has over a million
+	// edges.
 	ogGraph struct {
-		Nodes []ogNode `json:"nodes"`
-		Edges []ogEdge `json:"edges"`
+		Nodes *jsonstream.Array `json:"nodes"` // of ogNode
+		Edges *jsonstream.Array `json:"edges"` // of ogEdge
 	}
 	ogNode struct {
 		ID         string         `json:"id"`
@@ -48,9 +51,7 @@ type (
 // (TPUseMountedToken). Property values are flat, as OpenGraph requires:
 // strings, numbers, booleans and arrays of strings.
 func WriteOpenGraph(w io.Writer, v graph.View) error {
-	out := ogFile{Metadata: ogMetadata{SourceKind: OpenGraphSourceKind},
-		Graph: ogGraph{Nodes: []ogNode{}, Edges: []ogEdge{}}}
-	for _, x := range v.Vertices {
+	nodes := jsonstream.Map(v.Vertices, func(x *graph.Vertex) ogNode {
 		kinds := []string{openGraphKind(string(x.Kind))}
 		switch {
 		case x.Kind.IsWorkload():
@@ -77,9 +78,9 @@ func WriteOpenGraph(w io.Writer, v graph.View) error {
 			}
 			props[name] = val
 		}
-		out.Graph.Nodes = append(out.Graph.Nodes, ogNode{ID: string(x.Key), Kinds: kinds, Properties: props})
-	}
-	for _, e := range v.Edges {
+		return ogNode{ID: string(x.Key), Kinds: kinds, Properties: props}
+	})
+	edges := jsonstream.Map(v.Edges, func(e *graph.Edge) ogEdge {
 		props := map[string]any{"technique": string(e.Technique), "boundary": e.Boundary.String(), "cost": e.Cost,
 			"uncontrolled": len(e.Missing) > 0, "persistence": e.Technique.Persistence()}
 		if len(e.Ports) > 0 {
@@ -101,10 +102,11 @@ func WriteOpenGraph(w io.Writer, v graph.View) error {
 		if e.Note != "" {
 			props["note"] = e.Note
 		}
-		out.Graph.Edges = append(out.Graph.Edges, ogEdge{Start: ogRef{string(e.F.Key), "id"}, End: ogRef{string(e.T.Key), "id"},
-			Kind: openGraphKind(string(e.Technique)), Properties: props})
-	}
-	return encode(w, out)
+		return ogEdge{Start: ogRef{string(e.F.Key), "id"}, End: ogRef{string(e.T.Key), "id"},
+			Kind: openGraphKind(string(e.Technique)), Properties: props}
+	})
+	out := ogFile{Metadata: ogMetadata{SourceKind: OpenGraphSourceKind}, Graph: ogGraph{Nodes: nodes, Edges: edges}}
+	return jsonstream.Encode(w, out, "", "  ", nodes, edges)
 }
 
 // openGraphKind turns a kind or technique into a BloodHound kind: "TP" and
