@@ -23,6 +23,7 @@ type decoder struct {
 	events []event
 	scan   scanned // the value being decoded, reused between values
 	buf    []byte  // an object without whitespace, reused between objects
+	yaml   []byte  // an item of a YAML List under its key, reused between items
 	// workers is how many goroutines may decode the items of one List
 	// or the documents of one YAML stream.
 	workers int

@@ -312,9 +312,10 @@ metadata:
 `,
 			opts: defaultNS,
 			wantSources: map[estate.Ref]estate.Source{
-				ref("Service", "shop", "web"):           at(1, 1, 1),
-				ref("Deployment", "shop", "web"):        at(1, 1, 2),
-				ref("ServiceAccount", "default", "web"): at(1, 1, 3),
+				// Each item at its own line: the List is read item by item.
+				ref("Service", "shop", "web"):           at(3, 1, 1),
+				ref("Deployment", "shop", "web"):        at(11, 1, 2),
+				ref("ServiceAccount", "default", "web"): at(22, 1, 3),
 			},
 			check: func(t *testing.T, s *estate.Snapshot) {
 				if got, want := *s.Deployments[0].Spec.Replicas, int32(2); got != want {
@@ -338,7 +339,7 @@ items:
 			opts: defaultNS,
 			wantSources: map[estate.Ref]estate.Source{
 				ref("ServiceAccount", "default", "first"):  at(1, 1, 0),
-				ref("ServiceAccount", "default", "second"): at(5, 2, 1),
+				ref("ServiceAccount", "default", "second"): at(8, 2, 1),
 			},
 		},
 		{
@@ -385,7 +386,7 @@ items:
 `,
 			opts: defaultNS,
 			wantSources: map[estate.Ref]estate.Source{
-				ref("Deployment", "shop", "web"): at(1, 1, 1),
+				ref("Deployment", "shop", "web"): at(4, 1, 1),
 			},
 			check: func(t *testing.T, s *estate.Snapshot) {
 				if got, want := *s.Deployments[0].Spec.Replicas, int32(3); got != want {
@@ -405,9 +406,9 @@ items:
 `,
 			opts: defaultNS,
 			wantSources: map[estate.Ref]estate.Source{
-				ref("ServiceAccount", "default", "ok"): at(1, 1, 1),
+				ref("ServiceAccount", "default", "ok"): at(4, 1, 1),
 			},
-			wantDiags: []diag{{estate.Error, at(1, 1, 2), "", "no apiVersion and kind"}},
+			wantDiags: []diag{{estate.Error, at(7, 1, 2), "", "no apiVersion and kind"}},
 		},
 		{
 			name: "broken document among good ones",
@@ -1051,16 +1052,16 @@ func TestFixtures(t *testing.T) {
 		if err := manifest.Read(t.Context(), f, name, s, defaultNS); err != nil {
 			t.Fatalf("Read: got error %v, want nil", err)
 		}
-		item := func(i int) estate.Source { return estate.Source{File: name, Line: 1, Document: 1, Item: i} }
+		item := func(i, line int) estate.Source { return estate.Source{File: name, Line: line, Document: 1, Item: i} }
 		want := map[estate.Ref]estate.Source{
-			ref("Pod", "shop", "web-6d4cf56db6-4xk2p"):  item(1),
-			ref("Pod", "shop", "web-6d4cf56db6-9zq7m"):  item(2),
-			ref("Service", "shop", "web"):               item(3),
-			ref("Deployment", "shop", "web"):            item(4),
-			ref("ReplicaSet", "shop", "web-6d4cf56db6"): item(5),
-			ref("ServiceAccount", "shop", "default"):    item(6),
-			ref("ServiceAccount", "shop", "web"):        item(7),
-			ref("Secret", "shop", "web-tls"):            item(8),
+			ref("Pod", "shop", "web-6d4cf56db6-4xk2p"):  item(1, 3),
+			ref("Pod", "shop", "web-6d4cf56db6-9zq7m"):  item(2, 171),
+			ref("Service", "shop", "web"):               item(3, 292),
+			ref("Deployment", "shop", "web"):            item(4, 351),
+			ref("ReplicaSet", "shop", "web-6d4cf56db6"): item(5, 466),
+			ref("ServiceAccount", "shop", "default"):    item(6, 549),
+			ref("ServiceAccount", "shop", "web"):        item(7, 557),
+			ref("Secret", "shop", "web-tls"):            item(8, 579),
 		}
 		if diff := cmp.Diff(want, s.Sources); diff != "" {
 			t.Errorf("sources (-want +got):\n%s", diff)

@@ -15,16 +15,22 @@
 // Each JSON value is scanned once, without allocating, to find its objects
 // and their apiVersion and kind; each object is then decoded straight into
 // the type the client-go scheme registers for it, with sigs.k8s.io/json as
-// apimachinery's own JSON serializer does. Files, the items of a long List
-// and the documents of a long YAML stream are decoded concurrently and
-// added to the snapshot in input order, so which of two duplicates is kept,
-// and the order of diagnostics, do not depend on timing.
+// apimachinery's own JSON serializer does. A YAML List (kubectl get -o
+// yaml) is cut into its items by their lines before it is parsed, and each
+// item is parsed and decoded on its own, named by its own line. Files, the
+// items of a long List and the documents of a long YAML stream are decoded
+// concurrently and added to the snapshot in input order, so which of two
+// duplicates is kept, and the order of diagnostics, do not depend on
+// timing.
 //
 // # Limits
 //
 // Hostile sizes fail with an error naming the limit rather than exhausting
 // memory: an input over [MaxInputBytes] is an error (a file is refused from
 // its size, unread); an object with more than [MaxObjectKeys] keys or
-// nested deeper than [MaxDepth], and a YAML document with more than about
-// [MaxYAMLKeys] keys, are diagnostics, and the rest of the input loads.
+// nested deeper than [MaxDepth], and a YAML document or an item of a YAML
+// List with more than about [MaxYAMLKeys] keys, are diagnostics, and the
+// rest of the input loads. A YAML List whose items are a block sequence,
+// as kubectl prints them, is limited item by item, so a dump of any size
+// within [MaxInputBytes] loads.
 package manifest

@@ -31,13 +31,15 @@ var ErrTooDeep = fmt.Errorf("nesting is deeper than the %d-level limit", MaxDept
 // ErrTooManyKeys is reported for an object with more keys than MaxObjectKeys.
 var ErrTooManyKeys = fmt.Errorf("object has more keys than the %d-key limit", MaxObjectKeys)
 
-// MaxYAMLKeys caps the keys of one YAML document, estimated before it is
-// parsed as its colons and commas. go-yaml holds a document's whole tree
-// while converting it, at several hundred bytes a key, so a document over
-// this would take gigabytes. A List written by kubectl get -o yaml is one
-// document; as JSON (kubectl get -o json), a List is read item by item and
-// only MaxObjectKeys applies to each.
+// MaxYAMLKeys caps the keys of one YAML document, or of one item of a
+// YAML List, estimated before it is parsed as its colons and commas.
+// go-yaml holds a document's whole tree while converting it, at several
+// hundred bytes a key, so a document over this would take gigabytes. A
+// List, as kubectl get -o yaml prints it, is one document of any size: it
+// is cut into its items before it is parsed, and the limit applies to each
+// item (see splitList).
 const MaxYAMLKeys = 1 << 19
 
-// ErrYAMLTooManyKeys is reported for a YAML document over MaxYAMLKeys.
-var ErrYAMLTooManyKeys = fmt.Errorf("YAML document has more keys than the %d-key limit", MaxYAMLKeys)
+// ErrYAMLTooManyKeys is reported for a YAML document or List item over
+// MaxYAMLKeys.
+var ErrYAMLTooManyKeys = fmt.Errorf("YAML document or List item has more keys than the %d-key limit", MaxYAMLKeys)

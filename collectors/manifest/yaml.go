@@ -1,7 +1,6 @@
 package manifest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -39,7 +38,15 @@ func (d *decoder) yamlDocument(ctx context.Context, doc document, file string) {
 		d.fail(src, errors.New(`invalid document separator: only a comment may follow "---" on its line`))
 		return
 	}
-	if n := bytes.Count(doc.data, []byte(":")) + bytes.Count(doc.data, []byte(",")); n > MaxYAMLKeys {
+	if d.yamlList(ctx, doc, src) {
+		return
+	}
+	d.yamlWhole(ctx, doc, src)
+}
+
+// yamlWhole decodes doc parsed as a whole.
+func (d *decoder) yamlWhole(ctx context.Context, doc document, src estate.Source) {
+	if n := yamlKeys(doc.data); n > MaxYAMLKeys {
 		d.fail(src, fmt.Errorf("%w (about %d)", ErrYAMLTooManyKeys, n))
 		return
 	}
