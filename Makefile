@@ -72,8 +72,16 @@ golden:
 	$(GO) test $(GOLDEN_PKGS) -update
 	git diff --stat -- testdata/
 
+# Fuzz every target in collectors/manifest (go test -list finds them) for
+# FUZZTIME each, one after another: go test fuzzes one target at a time.
+# A failing input is written under collectors/manifest/testdata/fuzz.
+FUZZTIME ?= 20s
+FUZZ_TARGETS = $$($(GO) test ./collectors/manifest -list '^Fuzz' | grep '^Fuzz')
 fuzz:
-	$(GO) test ./collectors/manifest -run '^$$' -fuzz FuzzDecode -fuzztime 30s
+	@set -e; for f in $(FUZZ_TARGETS); do \
+		echo "make fuzz: $$f for $(FUZZTIME)"; \
+		$(GO) test ./collectors/manifest -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME); \
+	done
 
 clean:
 	rm -rf bin trustpath-out
