@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"math"
+	"slices"
 
 	gg "gonum.org/v1/gonum/graph"
 	"gonum.org/v1/gonum/graph/iterator"
@@ -58,23 +59,12 @@ func newView(g *graph.Graph, skip func(*graph.Edge) bool) *view {
 			touched[e.F.UID], touched[e.T.UID] = true, true
 		}
 	}
-	keep := func(e *graph.Edge) bool { return !v.dropped[e.UID] }
+	dropped := func(e *graph.Edge) bool { return v.dropped[e.UID] }
 	for id := range touched {
-		v.out[id] = filter(v.out[id], keep)
-		v.in[id] = filter(v.in[id], keep)
+		v.out[id] = slices.DeleteFunc(slices.Clone(v.out[id]), dropped)
+		v.in[id] = slices.DeleteFunc(slices.Clone(v.in[id]), dropped)
 	}
 	return v
-}
-
-// filter returns the edges keep accepts, in order, in a new slice.
-func filter(es []*graph.Edge, keep func(*graph.Edge) bool) []*graph.Edge {
-	out := make([]*graph.Edge, 0, len(es))
-	for _, e := range es {
-		if keep(e) {
-			out = append(out, e)
-		}
-	}
-	return out
 }
 
 // reversed returns a view whose edges point the other way, sharing the

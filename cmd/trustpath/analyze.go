@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trustpath/trustpath/analysis"
+	tpreport "github.com/trustpath/trustpath/analysis/report"
 	"github.com/trustpath/trustpath/graph"
 	"github.com/trustpath/trustpath/internal/jsonstream"
 	"github.com/trustpath/trustpath/internal/table"
@@ -325,15 +326,15 @@ func targetList(ts []*graph.Vertex, n int) string {
 }
 
 type jsonFinding struct {
-	Severity string    `json:"severity"`
-	Score    int       `json:"score"`
-	Actor    string    `json:"actor"`
-	Crosses  string    `json:"crosses"`
-	At       graph.Key `json:"at"`
-	Missing  []string  `json:"missing"`
-	Target   graph.Key `json:"target"`
-	Impact   int       `json:"impact"`
-	Path     jsonPath  `json:"path"`
+	Severity string        `json:"severity"`
+	Score    int           `json:"score"`
+	Actor    string        `json:"actor"`
+	Crosses  string        `json:"crosses"`
+	At       graph.Key     `json:"at"`
+	Missing  []string      `json:"missing"`
+	Target   graph.Key     `json:"target"`
+	Impact   int           `json:"impact"`
+	Path     tpreport.Path `json:"path"`
 }
 
 func (r analysisReport) json(w io.Writer) error {
@@ -358,7 +359,7 @@ func (r analysisReport) json(w io.Writer) error {
 	findings := jsonstream.Map(r.result.Findings, func(f *analysis.Finding) jsonFinding {
 		return jsonFinding{Severity: f.Severity.String(), Score: f.Score, Actor: f.Actor.String(),
 			Crosses: f.Crossing.Boundary.String(), At: f.Path.Steps[f.Crossing.Step].T.Key, Missing: f.Crossing.Missing,
-			Target: f.Target.Vertex.Key, Impact: int(f.Target.Impact), Path: pathJSON(f.Path)}
+			Target: f.Target.Vertex.Key, Impact: int(f.Target.Impact), Path: tpreport.PathJSON(f.Path)}
 	})
 	out := struct {
 		Schema   string            `json:"schema"`

@@ -21,7 +21,7 @@ func main() {
 	klog.LogToStderr(false)
 	klog.SetOutput(io.Discard)
 	tuneGC()
-	stopProfile = profileCPU()
+	stopProfile := profileCPU()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	streams := IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
 	err := newRootCommand(streams).ExecuteContext(ctx)

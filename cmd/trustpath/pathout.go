@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/trustpath/trustpath/analysis"
+	tpreport "github.com/trustpath/trustpath/analysis/report"
 	"github.com/trustpath/trustpath/graph"
 	"github.com/trustpath/trustpath/internal/table"
 )
@@ -81,49 +82,13 @@ func evidenceText(e *graph.Edge) string {
 
 func costString(c float64) string { return strings.TrimSuffix(fmt.Sprintf("%.1f", c), ".0") }
 
-type jsonStep struct {
-	From      graph.Key        `json:"from"`
-	To        graph.Key        `json:"to"`
-	Technique graph.Technique  `json:"technique"`
-	Ports     []string         `json:"ports,omitempty"`
-	Crosses   string           `json:"crosses,omitempty"`
-	Missing   []string         `json:"missing,omitempty"`
-	Evidence  []graph.Evidence `json:"evidence,omitempty"`
-	Note      string           `json:"note,omitempty"`
-	Cost      float64          `json:"cost"`
-}
-
-type jsonPath struct {
-	From  graph.Key  `json:"from"`
-	To    graph.Key  `json:"to"`
-	Cost  float64    `json:"cost"`
-	Steps []jsonStep `json:"steps"`
-}
-
-func pathJSON(p analysis.Path) jsonPath {
-	crossed := map[int]analysis.Crossing{}
-	for _, c := range p.Crossings() {
-		crossed[c.Step] = c
-	}
-	jp := jsonPath{From: p.From().Key, To: p.To().Key, Cost: p.Cost}
-	for i, e := range p.Steps {
-		s := jsonStep{From: e.F.Key, To: e.T.Key, Technique: e.Technique, Ports: e.Ports,
-			Missing: e.Missing, Evidence: e.Evidence, Note: e.Note, Cost: e.Cost}
-		if c, ok := crossed[i]; ok {
-			s.Crosses, s.Missing = c.Boundary.String(), c.Missing
-		}
-		jp.Steps = append(jp.Steps, s)
-	}
-	return jp
-}
-
 func writePathsJSON(w io.Writer, paths []analysis.Path) error {
 	out := struct {
-		Schema string     `json:"schema"`
-		Paths  []jsonPath `json:"paths"`
-	}{Schema: pathsSchema, Paths: []jsonPath{}}
+		Schema string          `json:"schema"`
+		Paths  []tpreport.Path `json:"paths"`
+	}{Schema: pathsSchema, Paths: []tpreport.Path{}}
 	for _, p := range paths {
-		out.Paths = append(out.Paths, pathJSON(p))
+		out.Paths = append(out.Paths, tpreport.PathJSON(p))
 	}
 	return encodeJSON(w, out)
 }

@@ -189,17 +189,9 @@ func (s *scanner) object(i, depth int, h *head, elems *[]head) int {
 		if field != nil {
 			*field = span{v, i}
 		}
-		i = skipWS(data, i)
-		if i >= len(data) {
-			return s.fail(i, errSyntax)
-		}
-		switch data[i] {
-		case ',':
-			i = skipWS(data, i+1)
-		case '}':
-			return i + 1
-		default:
-			return s.fail(i, errSyntax)
+		var end bool
+		if i, end = s.separator(i, '}'); end || i < 0 {
+			return i
 		}
 	}
 }
@@ -235,19 +227,28 @@ func (s *scanner) array(i, depth int, elems *[]head) int {
 		if i < 0 {
 			return -1
 		}
-		i = skipWS(data, i)
-		if i >= len(data) {
-			return s.fail(i, errSyntax)
-		}
-		switch data[i] {
-		case ',':
-			i = skipWS(data, i+1)
-		case ']':
-			return i + 1
-		default:
-			return s.fail(i, errSyntax)
+		var end bool
+		if i, end = s.separator(i, ']'); end || i < 0 {
+			return i
 		}
 	}
+}
+
+// separator reads what follows a member or element at data[i]: a comma
+// (it returns the start of the next one) or closing (it returns the index
+// past it, and end). Anything else fails the scan: -1.
+func (s *scanner) separator(i int, closing byte) (next int, end bool) {
+	i = skipWS(s.data, i)
+	if i >= len(s.data) {
+		return s.fail(i, errSyntax), false
+	}
+	switch s.data[i] {
+	case ',':
+		return skipWS(s.data, i+1), false
+	case closing:
+		return i + 1, true
+	}
+	return s.fail(i, errSyntax), false
 }
 
 // plain marks the bytes that may stand for themselves in a JSON string.

@@ -308,19 +308,26 @@ func refAllowed(s *estate.Snapshot, src, dst refPod, port corev1.ContainerPort) 
 	return egress && ingress
 }
 
+// randomRuns is how many random clusters a property test tries: 400, 50
+// with -short, or TRUSTPATH_DIFF_RUNS for a longer hunt on demand.
+func randomRuns() int {
+	if s := os.Getenv("TRUSTPATH_DIFF_RUNS"); s != "" {
+		if n, err := strconv.Atoi(s); err == nil {
+			return n
+		}
+	}
+	if testing.Short() {
+		return 50
+	}
+	return 400
+}
+
 // flowKey is one allowed (source group, destination group, port).
 type flowKey struct{ from, to, port string }
 
 func TestDifferential(t *testing.T) {
 	t.Parallel()
-	runs := 400
-	if s := os.Getenv("TRUSTPATH_DIFF_RUNS"); s != "" {
-		runs, _ = strconv.Atoi(s) // a longer hunt on demand
-	}
-	if testing.Short() {
-		runs = 50
-	}
-	for seed := range runs {
+	for seed := range randomRuns() {
 		r := rand.New(rand.NewPCG(uint64(seed), 7))
 		s := randCluster(r)
 		groups := workload.Groups(s, "")

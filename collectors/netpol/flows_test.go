@@ -3,9 +3,7 @@ package netpol_test
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"slices"
-	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -36,14 +34,7 @@ func reasonSet(rs []netpol.Reason) map[string]bool {
 // admits every pod.
 func TestFlowsAgreeWithCheck(t *testing.T) {
 	t.Parallel()
-	runs := 400
-	if s := os.Getenv("TRUSTPATH_DIFF_RUNS"); s != "" {
-		runs, _ = strconv.Atoi(s) // a longer hunt on demand
-	}
-	if testing.Short() {
-		runs = 50
-	}
-	for seed := range runs {
+	for seed := range randomRuns() {
 		r := rand.New(rand.NewPCG(uint64(seed), 11))
 		s := randCluster(r)
 		e := netpol.New(s, workload.Groups(s, ""))

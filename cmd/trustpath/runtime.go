@@ -1,5 +1,7 @@
 package main
 
+// How the Go runtime is set up for trustpath: the collector and profiling.
+
 import (
 	"fmt"
 	"os"
@@ -32,11 +34,8 @@ func tuneGC() {
 	}
 }
 
-// stopProfile ends the CPU profile profileCPU started, if any.
-var stopProfile = func() {}
-
 // profileCPU writes a CPU profile of the run to the file named by
-// TRUSTPATH_CPUPROFILE, for go tool pprof (BENCHMARKS.md).
+// TRUSTPATH_CPUPROFILE, for go tool pprof (BENCHMARKS.md), until stop.
 func profileCPU() (stop func()) {
 	path := os.Getenv("TRUSTPATH_CPUPROFILE")
 	if path == "" {
