@@ -35,7 +35,7 @@ func ChokePoints(g *graph.Graph, actors []*graph.Vertex, targets []Target, skip 
 	for _, t := range targets {
 		for d := tree.DominatorOf(t.Vertex.UID); d != nil && d.ID() != v.virtual; d = tree.DominatorOf(d.ID()) {
 			x := g.VertexByID(d.ID())
-			if x == nil || isActor[x] || x.Kind.IsTransit() {
+			if x == nil || isActor[x] || x.Kind.IsSet() {
 				continue
 			}
 			dominated[x] = append(dominated[x], t.Vertex)

@@ -67,7 +67,7 @@ type Target struct {
 // impactTable is the one table of target impact:
 //
 //	5  cluster-admin; a crown jewel (annotation or --target)
-//	4  a node; kube-system (its secrets and its admin); another cluster
+//	4  a node (or any node); kube-system (its secrets and its admin); another cluster
 //	3  a Secret; a namespace's admin
 //
 // Everything else is no target in itself: it matters through what it leads to.
@@ -77,7 +77,7 @@ func impactOf(v *graph.Vertex) (Impact, string) {
 		return 5, "crown jewel"
 	case v.Kind == graph.KindClusterAdmin:
 		return 5, "cluster-admin"
-	case v.Kind == graph.KindNode:
+	case v.Kind == graph.KindNode, v.Kind == graph.KindAnyNode: // any-node: root on some node
 		return 4, "node"
 	case v.Kind == graph.KindCluster:
 		return 4, "cluster" // only stored credentials of another cluster lead here

@@ -50,6 +50,10 @@ type Location struct {
 	Container string `json:"container,omitempty"`
 }
 
+// AnyNode is the Node of the any-node vertex's location: a node of the
+// cluster, unknown which. No node is named so ("*" is not a DNS subdomain).
+const AnyNode = "*"
+
 // hostLevel reports whether l is a node itself rather than something on it.
 func (l Location) hostLevel() bool { return l.Node != "" && l.Namespace == "" && l.Pod == "" }
 
@@ -58,7 +62,8 @@ func (l Location) hostLevel() bool { return l.Node != "" && l.Namespace == "" &&
 // Levels are compared outermost first. Clusters differ when the names differ
 // (the internet is in no cluster). A node boundary is crossed when exactly
 // one side is a node itself (escaping to the host, or acting from it on what
-// runs there), or both are different nodes; two pods on different nodes talk
+// runs there), or both are different nodes (any node, AnyNode, becoming a
+// known one crosses nothing); two pods on different nodes talk
 // over the network without crossing a node boundary. Below that, a level only
 // counts when both sides are scoped to it: a container reading a Secret of
 // its own namespace crosses nothing, one reading another namespace's Secret
@@ -68,8 +73,8 @@ func Cross(a, b Location) Boundary {
 	case a.Cluster != b.Cluster:
 		return BoundaryCluster
 	case a.hostLevel() || b.hostLevel():
-		if a.hostLevel() && b.hostLevel() && a.Node == b.Node {
-			return BoundaryNone
+		if a.hostLevel() && b.hostLevel() && (a.Node == b.Node || a.Node == AnyNode || b.Node == AnyNode) {
+			return BoundaryNone // one node, or some node becoming a known one
 		}
 		return BoundaryNode
 	case a.Namespace != "" && b.Namespace != "" && a.Namespace != b.Namespace:

@@ -12,6 +12,7 @@ func TestCross(t *testing.T) {
 	paySecret := Location{Cluster: "prod", Namespace: "payments"}
 	nodeA := Location{Cluster: "prod", Node: "node-a"}
 	nodeB := Location{Cluster: "prod", Node: "node-b"}
+	anyNode := Location{Cluster: "prod", Node: AnyNode}
 	webOnA := web
 	webOnA.Node = "node-a"
 	apiOnB := api
@@ -34,6 +35,10 @@ func TestCross(t *testing.T) {
 		{"escape to the node", web, nodeA, BoundaryNode},
 		{"node to a pod on it", nodeA, webOnA, BoundaryNode},
 		{"node to node", nodeA, nodeB, BoundaryNode},
+		{"escape to whichever node the pod runs on", web, anyNode, BoundaryNode},
+		{"create-pods hub to any node", shopSecret, anyNode, BoundaryNode},
+		{"any node becoming a known one", anyNode, nodeA, BoundaryNone},
+		{"a known node to any node", nodeB, anyNode, BoundaryNone},
 		{"network between pods on different nodes", webOnA, apiOnB, BoundaryPod},
 		{"another cluster", shopSecret, staging, BoundaryCluster},
 		{"internet into a cluster", internet, web, BoundaryCluster},

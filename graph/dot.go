@@ -62,7 +62,7 @@ var kindStyle = map[Kind]vertexStyle{
 	KindNamespaceAdmin: {"octagon", "#fde0dd"},
 	KindPodNetwork:     {"circle", "#f0f0f0"},
 	KindSchedulable:    {"circle", "#f0f0f0"},
-	KindAnyNode:        {"circle", "#f0f0f0"},
+	KindAnyNode:        {"box3d", "#f0f0f0"}, // a node, unknown which
 	KindPodCreation:    {"octagon", "#fde0dd"},
 	KindPodControl:     {"octagon", "#fde0dd"},
 }
@@ -103,9 +103,9 @@ func (v *Vertex) label() string {
 	case v.Kind == KindPodNetwork:
 		return "any pod\n(open egress)"
 	case v.Kind == KindSchedulable:
-		return "any node\nmay run"
+		return "pods on\nany node"
 	case v.Kind == KindAnyNode:
-		return "a node of\nthe attacker's choice"
+		return "any node"
 	case v.Kind.IsWorkload():
 		if r := v.Prop(PropReplicas); r != "" {
 			return "pods ×" + r

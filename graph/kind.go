@@ -41,9 +41,14 @@ const (
 	// groups). Pod groups pinned to a node have direct edges from it.
 	KindSchedulable Kind = "schedulable"
 
-	// AnyNode is a cluster's nodes seen as one transit vertex: "whichever
-	// node the attacker picks" for a pod it creates (nodeName is a field of
-	// the pod). It has one edge to every node.
+	// AnyNode is a cluster's nodes seen as one vertex: the node a pod lands
+	// on when nothing pins it to one. That is the attacker's pick for a pod
+	// it creates (nodeName is a field of the pod) and the scheduler's for a
+	// running pod that escapes. It has one edge to every node, so an escape
+	// or a privileged pod costs one edge, not one per node. Unlike a
+	// transit vertex it is an outcome of its own (root on a node, whichever
+	// it is): its location is host-level (Location.Node is AnyNode) and the
+	// analysis takes it as a node.
 	KindAnyNode Kind = "any-node"
 
 	// PodCreation and PodControl are what holding a right in one namespace
@@ -78,11 +83,19 @@ func (k Kind) IsWorkload() bool {
 	return false
 }
 
-// IsTransit reports whether vertices of kind k stand for a set of others
-// rather than a thing of their own (the pod network hub, what any node may
-// run).
+// IsTransit reports whether vertices of kind k are crossed on the way to
+// others rather than reached for their own sake (the pod network hub, what
+// any node may run): paths pass through them and the boundary of such a
+// step is taken between the vertices on either side.
 func (k Kind) IsTransit() bool {
-	return k == KindPodNetwork || k == KindSchedulable || k == KindAnyNode
+	return k == KindPodNetwork || k == KindSchedulable
+}
+
+// IsSet reports whether vertices of kind k stand for a set of others: the
+// transit vertices and any-node. Lists of what an attacker reaches, and
+// choke points, name the members, not the set.
+func (k Kind) IsSet() bool {
+	return k.IsTransit() || k == KindAnyNode
 }
 
 // IsActor reports whether vertices of kind k are threat actors by nature.

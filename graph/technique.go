@@ -134,7 +134,9 @@ const (
 	TechCreatePods Technique = "create pods"
 	// control-pods/NS to one of its containers.
 	TechRunInPod Technique = "run code in pod"
-	// any-node to one node: a pod's nodeName picks it.
+	// any-node to one node: a pod's nodeName, or the scheduler, puts it
+	// there. Half a step, like a pod group that is not pinned: the pod may,
+	// not must, be on that node.
 	TechPickNode Technique = "schedule onto node"
 )
 

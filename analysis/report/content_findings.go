@@ -163,14 +163,17 @@ func (r *Review) allFindings(d *document) {
 	if len(fs) == 0 {
 		return
 	}
-	t := newTable("#", "severity", "actor", "starts at", "crosses", "at", "target")
+	// The crossing's start as well as its end: findings that share an end
+	// and a path start (a runner creating privileged pods in several
+	// namespaces, each onto any node) differ there.
+	t := newTable("#", "severity", "actor", "starts at", "crosses", "from → to", "target")
 	for i, f := range fs[:min(maxFindings, len(fs))] {
 		start := "internet"
 		if f.Actor != analysis.External {
 			start = string(f.Path.From().Key)
 		}
 		t.row(strconv.Itoa(i+1), f.Severity.String(), esc(f.Actor.String()), code(start), f.Crossing.Boundary.String(),
-			code(string(f.Path.Steps[f.Crossing.Step].T.Key)), code(string(f.Target.Vertex.Key)))
+			code(string(f.Crossing.From.Key))+" → "+code(string(f.Path.Steps[f.Crossing.Step].T.Key)), code(string(f.Target.Vertex.Key)))
 	}
 	d.tab(t.alignRight(0))
 	more(d, len(fs)-maxFindings, "finding")

@@ -97,7 +97,7 @@ func (o *blastOptions) run(ctx context.Context, s IOStreams, log logger, d displ
 	}
 	var rows []reached
 	for _, v := range g.Vertices() {
-		if v == at || v.Kind.IsTransit() || !o.listed(v) {
+		if v == at || v.Kind.IsSet() || !o.listed(v) {
 			continue
 		}
 		p, ok := tree.Path(v)

@@ -41,14 +41,18 @@ var (
 
 // containerEscapes adds each container's escapes onto nodes, and the steps
 // between containers of a pod that shares one PID namespace.
-func (b *builder) containerEscapes(pg *workload.Group, nodes []graph.Key) {
+func (b *builder) containerEscapes(pg *workload.Group) {
 	spec := &pg.Template.Spec
 	all := containers(spec)
+	var nodes []graph.Key // placed on the first escape: any-node exists only when used
 	for _, pc := range all {
 		p := postureOf(spec, pg.Template.Annotations, pc.c, pc.path)
 		from := b.containerKey(pg, pc.c)
 		for _, st := range escapes(spec, pc, &p) {
 			e := b.escapeEdge(pg, &p, st)
+			if nodes == nil {
+				nodes = b.placement(pg)
+			}
 			for _, n := range nodes {
 				b.edge(from, n, e)
 			}

@@ -6,7 +6,10 @@
 //
 // Each escape primitive of a container's effective securityContext (the
 // container's fields win over the pod's) is one edge to each node the
-// container may run on, with one technique from graph/technique.go:
+// container's group is pinned to or, when it is not pinned, one edge to
+// the cluster's any-node vertex (AnyNode: whichever node runs it, with a
+// step to each node and one to the schedulable vertex), so an escape is
+// one finding, not one per node. Its technique is from graph/technique.go:
 // privileged (and Windows HostProcess), privileged with hostPID, hostPID
 // with SYS_PTRACE, the capabilities SYS_MODULE, SYS_ADMIN and
 // DAC_READ_SEARCH, hostPath mounts by sensitivity and writability (see
@@ -78,6 +81,7 @@
 // Pods bound to a node that is not in the input make it an implicit node
 // vertex. When the input lists no Node object, one placeholder,
 // node/unknown (implicit, placeholder), stands for the nodes it does not
-// name: pods that are not pinned escape to it and to every named node. The
+// name: pods that are not pinned escape to any-node, which leads to it and
+// to every named node. The
 // placeholder has no kubelet identity, since its name is unknown.
 package escape

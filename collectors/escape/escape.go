@@ -52,7 +52,7 @@ func Build(g *graph.Builder, s *estate.Snapshot, prefix string, groups []*worklo
 	}
 	b.addNodes()
 	for _, pg := range groups {
-		b.containerEscapes(pg, b.placement(pg))
+		b.containerEscapes(pg)
 		b.nodeSteps(pg)
 	}
 	b.nodeIdentities()

@@ -21,10 +21,10 @@ var escapeTechniques = []graph.Technique{
 	graph.TechSiblingContainer,
 }
 
-// nodeTechniques are the steps out of a node this package adds.
+// nodeTechniques are the steps out of a node (or any-node) this package adds.
 var nodeTechniques = []graph.Technique{
 	graph.TechNodeSchedulable, graph.TechNodeContainers, graph.TechNodeToken,
-	graph.TechNodeSecret, graph.TechKubeletCredentials,
+	graph.TechNodeSecret, graph.TechKubeletCredentials, graph.TechPickNode,
 }
 
 func testdata(parts ...string) string {

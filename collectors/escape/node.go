@@ -76,11 +76,17 @@ func (b *builder) pinned(pg *workload.Group) ([]string, bool) {
 }
 
 // placement returns the node vertices a pod group's containers escape to:
-// its own when it is pinned, else every node of the cluster.
+// its own when it is pinned, else the cluster's any-node vertex, which
+// leads to each node. An escape lands on one node, whichever runs the pod:
+// one edge says so, where an edge per node would make each escape one
+// finding per node.
 func (b *builder) placement(pg *workload.Group) []graph.Key {
 	names, pinned := b.pinned(pg)
 	if !pinned {
-		return b.nodeKeys
+		if k := AnyNode(b.g, b.prefix, b.s.Cluster, b.nodeKeys); k != "" {
+			return []graph.Key{k}
+		}
+		return nil
 	}
 	keys := make([]graph.Key, 0, len(names))
 	for _, n := range names {
@@ -150,12 +156,62 @@ func (b *builder) nodeSteps(pg *workload.Group) {
 	}
 }
 
-// ensureTransit adds the cluster's schedulable vertex on first use.
+// AnyNode returns the key of a cluster's any-node vertex (graph.KindAnyNode),
+// adding it on first use with a step to each of the cluster's nodes, or ""
+// when the cluster has no node vertex. Escapes from pods not pinned to a
+// node and privileged pods an attacker creates lead to it.
+func AnyNode(g *graph.Builder, prefix, cluster string, nodes []graph.Key) graph.Key {
+	k := graph.NewKey(prefix, graph.KindAnyNode)
+	if g.Vertex(k) != nil {
+		return k
+	}
+	var present []graph.Key
+	for _, n := range nodes {
+		if g.Vertex(n) != nil {
+			present = append(present, n)
+		}
+	}
+	if len(present) == 0 {
+		return ""
+	}
+	// Neither call can fail: the key is free and every end exists.
+	if err := g.AddVertex(&graph.Vertex{Key: k, Kind: graph.KindAnyNode, Name: "any node",
+		Loc: graph.Location{Cluster: cluster, Node: graph.AnyNode}}); err != nil {
+		panic(err)
+	}
+	if t := graph.NewKey(prefix, graph.KindSchedulable); g.Vertex(t) != nil {
+		mayRunAnyPod(g, k, t)
+	}
+	for _, n := range present {
+		if err := g.AddEdge(k, n, graph.Edge{Technique: graph.TechPickNode,
+			Evidence: []graph.Evidence{{Object: n, Detail: "a pod not pinned elsewhere may land on this node: the scheduler's pick, or its own nodeName"}}}); err != nil {
+			panic(err)
+		}
+	}
+	return k
+}
+
+// mayRunAnyPod adds the step from a node, or any node, to the schedulable
+// vertex. From any-node it keeps what every node runs as close as from a
+// known node: whichever node the attacker holds may run those pods.
+func mayRunAnyPod(g *graph.Builder, node, schedulable graph.Key) {
+	if err := g.AddEdge(node, schedulable, graph.Edge{Technique: graph.TechNodeSchedulable,
+		Evidence: []graph.Evidence{{Object: node, Detail: "may be given any pod not pinned to another node, and runs every DaemonSet"}}}); err != nil {
+		panic(err) // both ends exist: the callers add or look them up first
+	}
+}
+
+// ensureTransit adds the cluster's schedulable vertex on first use, with
+// the step into it from any-node when that exists already (AnyNode adds
+// it otherwise).
 func (b *builder) ensureTransit() graph.Key {
 	if b.transit == "" {
 		b.transit = b.key(graph.KindSchedulable)
 		b.add(&graph.Vertex{Key: b.transit, Kind: graph.KindSchedulable, Name: "pods on any node",
 			Loc: graph.Location{Cluster: b.s.Cluster}})
+		if a := b.key(graph.KindAnyNode); b.g.Vertex(a) != nil {
+			mayRunAnyPod(b.g, a, b.transit)
+		}
 	}
 	return b.transit
 }
@@ -166,8 +222,7 @@ func (b *builder) nodeIdentities() {
 	for i, n := range b.nodes {
 		k := b.nodeKeys[i]
 		if b.transit != "" {
-			b.edge(k, b.transit, graph.Edge{Technique: graph.TechNodeSchedulable,
-				Evidence: []graph.Evidence{{Object: k, Detail: "may be given any pod not pinned to another node, and runs every DaemonSet"}}})
+			mayRunAnyPod(b.g, k, b.transit)
 		}
 		if b.placeholder && n == PlaceholderNode {
 			continue // its kubelet's name is as unknown as the node's

@@ -14,9 +14,9 @@ import (
 
 // TestPlaceholderNode: an input without Node objects still gives escapes
 // somewhere to land. Pods bound to a named node make it an implicit node;
-// pods that may run anywhere land on it and on node/unknown, the
-// placeholder for the nodes the input does not name, which has no kubelet
-// identity of its own.
+// pods that may run anywhere escape to any-node, which may be it or
+// node/unknown, the placeholder for the nodes the input does not name,
+// which has no kubelet identity of its own.
 func TestPlaceholderNode(t *testing.T) {
 	t.Parallel()
 	g := loadYAML(t, `
@@ -38,8 +38,10 @@ spec:
   containers: [{name: c, image: x}]
 `)
 	want := []string{
-		"container/app/anywhere/c -[escape via privileged]-> node/n7",
-		"container/app/anywhere/c -[escape via privileged]-> node/unknown",
+		"any-node -[may host any pod]-> schedulable",
+		"any-node -[schedule onto node]-> node/n7",
+		"any-node -[schedule onto node]-> node/unknown",
+		"container/app/anywhere/c -[escape via privileged]-> any-node",
 		"node/n7 -[control containers on node]-> container/app/bound/c",
 		"node/n7 -[may host any pod]-> schedulable",
 		"node/n7 -[steal token from node]-> serviceaccount/app/default",
@@ -138,8 +140,10 @@ spec:
       containers: [{name: c, image: x}]
 `)
 	want := []string{
-		"container/app/everywhere/c -[escape via privileged]-> node/n1",
-		"container/app/everywhere/c -[escape via privileged]-> node/n2",
+		"any-node -[may host any pod]-> schedulable",
+		"any-node -[schedule onto node]-> node/n1",
+		"any-node -[schedule onto node]-> node/n2",
+		"container/app/everywhere/c -[escape via privileged]-> any-node",
 		"container/app/only-n2/c -[escape via privileged]-> node/n2",
 		"node/n1 -[control containers on node]-> container/app/named/c",
 		"node/n1 -[may host any pod]-> schedulable",
@@ -270,7 +274,7 @@ spec:
 	want := []string{
 		"container/app/p/app -[enter sibling container]-> container/app/p/proxy",
 		"container/app/p/proxy -[enter sibling container]-> container/app/p/app",
-		"container/app/p/setup -[load kernel module]-> node/n1",
+		"container/app/p/setup -[load kernel module]-> any-node",
 	}
 	if d := cmp.Diff(want, edgeList(g, escapeTechniques, false)); d != "" {
 		t.Errorf("edges (-want +got):\n%s", d)
@@ -278,7 +282,8 @@ spec:
 }
 
 // TestClustersGetTheirOwnNodes: with two clusters, each has its own
-// placeholder and schedulable vertex, and no node step crosses clusters.
+// placeholder, any-node and schedulable vertex, and no node step crosses
+// clusters.
 func TestClustersGetTheirOwnNodes(t *testing.T) {
 	t.Parallel()
 	res := load(t,
@@ -287,8 +292,11 @@ func TestClustersGetTheirOwnNodes(t *testing.T) {
 	g := res.Graph
 	for _, c := range []string{"a", "b"} {
 		from := graph.Key(c + ":container/esc/privileged/c")
-		if edge(g, from, graph.Key(c+":node/unknown"), graph.TechEscapePrivileged) == nil {
-			t.Errorf("no escape %s -> %s:node/unknown", from, c)
+		if edge(g, from, graph.Key(c+":any-node"), graph.TechEscapePrivileged) == nil {
+			t.Errorf("no escape %s -> %s:any-node", from, c)
+		}
+		if edge(g, graph.Key(c+":any-node"), graph.Key(c+":node/unknown"), graph.TechPickNode) == nil {
+			t.Errorf("%s:any-node does not lead to %s:node/unknown", c, c)
 		}
 		if edge(g, graph.Key(c+":node/unknown"), graph.Key(c+":schedulable"), graph.TechNodeSchedulable) == nil {
 			t.Errorf("%s:node/unknown does not reach %s:schedulable", c, c)
@@ -335,31 +343,35 @@ spec:
 	}
 }
 
-// TestEdgesOwnTheirLists: one step lands on several nodes, and the graph
-// builder sorts and compacts each edge's lists in place; a capability
-// added twice must not leave one node's edge with a corrupted list.
+// TestEdgesOwnTheirLists: one step lands on several nodes (the group's
+// pods run on two), and the graph builder sorts and compacts each edge's
+// lists in place; a capability added twice must not leave one node's edge
+// with a corrupted list.
 func TestEdgesOwnTheirLists(t *testing.T) {
 	t.Parallel()
+	spec := `{containers: [{name: c, image: x, securityContext: {capabilities: {add: [SYS_ADMIN, CAP_SYS_ADMIN]}}}]}`
+	pod := func(name, node string) string {
+		return fmt.Sprintf(`apiVersion: v1
+kind: Pod
+metadata:
+  name: %s
+  namespace: app
+  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: agent, uid: u1, controller: true}]
+spec: {nodeName: %s, containers: [{name: c, image: x, securityContext: {capabilities: {add: [SYS_ADMIN, CAP_SYS_ADMIN]}}}]}
+`, name, node)
+	}
 	g := loadYAML(t, `
-apiVersion: v1
-kind: Node
-metadata: {name: n1}
----
-apiVersion: v1
-kind: Node
-metadata: {name: n2}
----
 apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: agent, namespace: app}
+kind: Deployment
+metadata: {name: agent, namespace: app, uid: u1}
 spec:
   selector: {matchLabels: {app: agent}}
   template:
     metadata: {labels: {app: agent}}
-    spec:
-      containers: [{name: c, image: x, securityContext: {capabilities: {add: [SYS_ADMIN, CAP_SYS_ADMIN]}}}]
-`)
-	want := []string{"Pod Security Admission enforce: baseline on namespace app", "no added capability SYS_ADMIN on daemonset/app/agent"}
+    spec: `+spec+`
+---
+`+pod("agent-1", "n1")+"---\n"+pod("agent-2", "n2"))
+	want := []string{"Pod Security Admission enforce: baseline on namespace app", "no added capability SYS_ADMIN on deployment/app/agent"}
 	for _, n := range []graph.Key{"node/n1", "node/n2"} {
 		e := edge(g, "container/app/agent/c", n, graph.TechEscapeSysAdmin)
 		if e == nil {

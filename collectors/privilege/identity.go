@@ -3,6 +3,7 @@ package privilege
 import (
 	"slices"
 
+	"github.com/trustpath/trustpath/collectors/escape"
 	"github.com/trustpath/trustpath/collectors/estate"
 	"github.com/trustpath/trustpath/collectors/rbac"
 	"github.com/trustpath/trustpath/collectors/workload"
@@ -428,28 +429,9 @@ func (b *builder) podControl(ns string) graph.Key {
 	return k
 }
 
-// anyNode returns the cluster's any-node vertex, added on first use with a
-// step to every node, or "" when the cluster has no node vertex.
+// anyNode returns the cluster's any-node vertex, or "" when it has no node.
 func (b *builder) anyNode() graph.Key {
-	k := b.key(graph.KindAnyNode)
-	if b.g.Vertex(k) != nil {
-		return k
-	}
-	var nodes []graph.Key
-	for _, n := range b.opts.Nodes {
-		if b.g.Vertex(n) != nil {
-			nodes = append(nodes, n)
-		}
-	}
-	if len(nodes) == 0 {
-		return ""
-	}
-	b.vertex(&graph.Vertex{Key: k, Kind: graph.KindAnyNode, Name: "any node", Loc: graph.Location{Cluster: b.s.Cluster}})
-	for _, n := range nodes {
-		b.edge(k, n, graph.Edge{Technique: graph.TechPickNode,
-			Evidence: []graph.Evidence{{Object: n, Detail: "a pod's nodeName (or nodeSelector) puts it on this node"}}})
-	}
-	return k
+	return escape.AnyNode(b.g, b.prefix, b.s.Cluster, b.opts.Nodes)
 }
 
 func (b *builder) vertex(v *graph.Vertex) {
