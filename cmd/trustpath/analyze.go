@@ -126,7 +126,7 @@ func (o *analyzeOptions) run(ctx context.Context, s IOStreams, log logger, d dis
 		top:     o.Top,
 		display: d,
 	}
-	if err := renderTo(s, o.file, func(w io.Writer) error { return report.write(ctx, w, o.format) }); err != nil {
+	if err := renderTo(ctx, s, o.file, func(w io.Writer) error { return report.write(ctx, w, o.format) }); err != nil {
 		return err
 	}
 	if o.failOn != 0 && slices.ContainsFunc(result.Findings, func(f *analysis.Finding) bool { return f.Severity >= o.failOn }) {

@@ -115,7 +115,7 @@ func (o *blastOptions) run(ctx context.Context, s IOStreams, log logger, d displ
 	slices.SortFunc(rows, func(a, b reached) int {
 		return cmp.Or(cmp.Compare(a.vertex.Kind, b.vertex.Kind), cmp.Compare(a.path.Cost, b.path.Cost), cmp.Compare(a.vertex.Key, b.vertex.Key))
 	})
-	return renderTo(s, o.file, func(w io.Writer) error {
+	return renderTo(ctx, s, o.file, func(w io.Writer) error {
 		switch o.format {
 		case "json":
 			var paths []analysis.Path

@@ -99,7 +99,7 @@ func (o *demoOptions) run(ctx context.Context, s IOStreams, log logger) error {
 		return err
 	}
 	for _, f := range []struct{ format, name string }{{"md", "review.md"}, {"html", "review.html"}, {"json", "review.json"}} {
-		written, err := writeReview(s, r, res, f.format, filepath.Join(o.OutDir, f.name), svgs)
+		written, err := writeReview(ctx, s, r, res, f.format, filepath.Join(o.OutDir, f.name), svgs)
 		if err != nil {
 			return err
 		}

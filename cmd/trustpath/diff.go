@@ -92,7 +92,7 @@ func (o *diffOptions) run(ctx context.Context, s IOStreams, log logger, disp dis
 		return err
 	}
 	d := tpreport.Compare(base, head)
-	if err := renderTo(s, o.file, func(w io.Writer) error {
+	if err := renderTo(ctx, s, o.file, func(w io.Writer) error {
 		switch o.format {
 		case "json":
 			return d.WriteJSON(w)

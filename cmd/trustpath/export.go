@@ -66,7 +66,7 @@ func (o *exportOptions) run(ctx context.Context, s IOStreams, log logger) error 
 		return err
 	}
 	view := res.Graph.All()
-	return renderTo(s, o.file, func(w io.Writer) error {
+	return renderTo(ctx, s, o.file, func(w io.Writer) error {
 		switch o.format {
 		case "graphml":
 			return tpreport.WriteGraphML(w, view)

@@ -124,7 +124,7 @@ func (o *flowsOptions) run(ctx context.Context, s IOStreams, log logger, d displ
 		}
 	}
 	flows := analysis.Flows(res.Graph, q)
-	return renderTo(s, o.file, func(w io.Writer) error {
+	return renderTo(ctx, s, o.file, func(w io.Writer) error {
 		switch o.format {
 		case "json":
 			return writeFlowsJSON(w, flows)

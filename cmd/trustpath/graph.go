@@ -85,7 +85,7 @@ func (o *graphOptions) run(ctx context.Context, s IOStreams, log logger, d displ
 	if o.format == "dot" || o.format == "svg" {
 		view = diagramView(view, o.Level, log)
 	}
-	return renderTo(s, o.file, func(w io.Writer) error {
+	return renderTo(ctx, s, o.file, func(w io.Writer) error {
 		if o.format == "text" {
 			return graph.WriteTextWidth(w, view, d.width)
 		}

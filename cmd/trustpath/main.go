@@ -23,6 +23,13 @@ func main() {
 	tuneGC()
 	stopProfile := profileCPU()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first Ctrl-C stops live reads and output writes cleanly (no
+	// half-written file); analyses do not poll, so a second one, with the
+	// default handling back, ends the process at once.
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	streams := IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
 	err := newRootCommand(streams).ExecuteContext(ctx)
 	stop()

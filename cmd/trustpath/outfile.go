@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -28,21 +29,42 @@ const outBuffer = 256 << 10
 // buffer once leaves partial output on stdout. That is accepted, since the
 // command still fails and says why on stderr; a failure within the first
 // outBuffer bytes, the usual case for small outputs, leaves stdout empty.
-func renderTo(s IOStreams, file string, fn func(w io.Writer) error) error {
+//
+// Once ctx is done (Ctrl-C), the next write fails with errInterrupted: an
+// output of gigabytes stops within one buffer, not after the last byte.
+func renderTo(ctx context.Context, s IOStreams, file string, fn func(w io.Writer) error) error {
 	if file == "" || file == "-" {
-		bw := bufio.NewWriterSize(s.Out, outBuffer)
+		bw := bufio.NewWriterSize(interruptible{ctx, s.Out}, outBuffer)
 		if err := fn(bw); err != nil {
 			return err // not flushed: what is still buffered is not written
 		}
 		return bw.Flush()
 	}
-	return replaceFile(file, fn)
+	return replaceFile(file, func(w io.Writer) error { return fn(interruptible{ctx, w}) })
+}
+
+// errInterrupted is what a write returns once the command's context is
+// done: the user asked trustpath to stop.
+var errInterrupted = errors.New("interrupted")
+
+// interruptible fails writes once ctx is done. It sits under the output's
+// buffer, so it is asked once per buffer, not per value written.
+type interruptible struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (iw interruptible) Write(p []byte) (int, error) {
+	if iw.ctx.Err() != nil {
+		return 0, errInterrupted
+	}
+	return iw.w.Write(p)
 }
 
 // writeOutput writes data to the named file, or to stdout for "" and "-",
 // as renderTo does.
 func writeOutput(stdout io.Writer, name string, data []byte) error {
-	return renderTo(IOStreams{Out: stdout}, name, func(w io.Writer) error {
+	return renderTo(context.Background(), IOStreams{Out: stdout}, name, func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
 	})

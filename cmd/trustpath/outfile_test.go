@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"io/fs"
@@ -57,7 +58,7 @@ func TestRenderToFile(t *testing.T) {
 				}
 			}
 			var stdout bytes.Buffer
-			err := renderTo(IOStreams{Out: &stdout}, file, tt.render)
+			err := renderTo(t.Context(), IOStreams{Out: &stdout}, file, tt.render)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("got error %v, want %v", err, tt.wantErr)
 			}
@@ -118,7 +119,7 @@ func TestRenderToSymlink(t *testing.T) {
 	if err := os.Symlink("target.json", link); err != nil {
 		t.Skip(err)
 	}
-	if err := renderTo(IOStreams{}, link, renderNew); err != nil {
+	if err := renderTo(t.Context(), IOStreams{}, link, renderNew); err != nil {
 		t.Fatal(err)
 	}
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
@@ -136,7 +137,7 @@ func TestRenderToDevice(t *testing.T) {
 	if _, err := os.Stat(os.DevNull); err != nil {
 		t.Skip(err)
 	}
-	if err := renderTo(IOStreams{}, os.DevNull, renderNew); err != nil {
+	if err := renderTo(t.Context(), IOStreams{}, os.DevNull, renderNew); err != nil {
 		t.Errorf("got %v, want no error", err)
 	}
 }
@@ -147,16 +148,67 @@ func TestRenderToStdout(t *testing.T) {
 	t.Parallel()
 	for _, file := range []string{"", "-"} {
 		var out bytes.Buffer
-		if err := renderTo(IOStreams{Out: &out}, file, renderNew); err != nil || out.String() != "new\n" {
+		if err := renderTo(t.Context(), IOStreams{Out: &out}, file, renderNew); err != nil || out.String() != "new\n" {
 			t.Errorf("%q: got %q (error %v), want %q", file, out.String(), err, "new\n")
 		}
 		out.Reset()
-		err := renderTo(IOStreams{Out: &out}, file, func(w io.Writer) error {
+		err := renderTo(t.Context(), IOStreams{Out: &out}, file, func(w io.Writer) error {
 			io.WriteString(w, strings.Repeat("x", 100))
 			return errRender
 		})
 		if !errors.Is(err, errRender) || out.Len() > 0 {
 			t.Errorf("%q: got %d bytes (error %v), want none and %v", file, out.Len(), err, errRender)
 		}
+	}
+}
+
+// TestRenderInterrupted: once the command's context is done (Ctrl-C), a
+// render stops at its next buffer with errInterrupted, the file keeps its
+// old contents and no temporary file is left; on stdout nothing more is
+// written.
+func TestRenderInterrupted(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	written := 0
+	renderForever := func(w io.Writer) error {
+		chunk := bytes.Repeat([]byte("x"), 4096)
+		for {
+			if written == 8*outBuffer {
+				cancel() // the user presses Ctrl-C mid-way
+			}
+			if _, err := w.Write(chunk); err != nil {
+				return err
+			}
+			written += len(chunk)
+		}
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "out.json")
+	if err := os.WriteFile(file, []byte("old\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := renderTo(ctx, IOStreams{}, file, renderForever); !errors.Is(err, errInterrupted) {
+		t.Fatalf("got error %v, want %v", err, errInterrupted)
+	}
+	if written > 10*outBuffer {
+		t.Errorf("wrote %d bytes after the interrupt at %d, want at most one buffer more", written, 8*outBuffer)
+	}
+	if got, err := os.ReadFile(file); err != nil || string(got) != "old\n" {
+		t.Errorf("got %q (error %v), want the old contents", got, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("got %d files in the directory, want only out.json", len(entries))
+	}
+
+	var stdout bytes.Buffer
+	written = 0
+	ctx, cancel = context.WithCancel(t.Context())
+	defer cancel()
+	if err := renderTo(ctx, IOStreams{Out: &stdout}, "-", renderForever); !errors.Is(err, errInterrupted) {
+		t.Fatalf("stdout: got error %v, want %v", err, errInterrupted)
+	}
+	if stdout.Len() > 9*outBuffer {
+		t.Errorf("stdout got %d bytes after the interrupt at %d, want at most one buffer more", stdout.Len(), 8*outBuffer)
 	}
 }

@@ -87,7 +87,7 @@ func (o *pathsOptions) run(ctx context.Context, s IOStreams, log logger, d displ
 		paths = append(paths, analysis.Paths(g, from, t, o.K, o.MaxHops, nil)...)
 	}
 	if len(paths) == 0 {
-		if err := renderTo(s, o.file, func(w io.Writer) error {
+		if err := renderTo(ctx, s, o.file, func(w io.Writer) error {
 			if o.format == "json" {
 				return writePathsJSON(w, nil)
 			}
@@ -98,7 +98,7 @@ func (o *pathsOptions) run(ctx context.Context, s IOStreams, log logger, d displ
 		}
 		return errNo
 	}
-	return renderTo(s, o.file, func(w io.Writer) error { return writePaths(ctx, w, o.format, paths, d) })
+	return renderTo(ctx, s, o.file, func(w io.Writer) error { return writePaths(ctx, w, o.format, paths, d) })
 }
 
 // resolveAll resolves keys typed by a user.

@@ -65,7 +65,7 @@ func (o *reachOptions) run(ctx context.Context, s IOStreams, log logger, d displ
 	}
 	p, ok := analysis.SearchTo(res.Graph, []*graph.Vertex{from}, to, nil).Path(to)
 	if !ok {
-		if err := renderTo(s, o.file, func(w io.Writer) error {
+		if err := renderTo(ctx, s, o.file, func(w io.Writer) error {
 			if o.format == "json" {
 				return encodeJSON(w, map[string]any{"schema": pathsSchema, "reachable": false, "from": from.Key, "to": to.Key})
 			}
@@ -76,7 +76,7 @@ func (o *reachOptions) run(ctx context.Context, s IOStreams, log logger, d displ
 		}
 		return errNo
 	}
-	return renderTo(s, o.file, func(w io.Writer) error {
+	return renderTo(ctx, s, o.file, func(w io.Writer) error {
 		if o.format == "table" {
 			fmt.Fprintln(w, "yes")
 		}

@@ -111,7 +111,7 @@ func (o *reportOptions) run(ctx context.Context, s IOStreams, log logger) error 
 			return err
 		}
 	}
-	if _, err := writeReview(s, r, res, o.format, o.file, svgs); err != nil {
+	if _, err := writeReview(ctx, s, r, res, o.format, o.file, svgs); err != nil {
 		return err
 	}
 	if o.failOn != 0 && slices.ContainsFunc(r.Result.Findings, func(f *analysis.Finding) bool { return f.Severity >= o.failOn }) {
@@ -124,7 +124,7 @@ func (o *reportOptions) run(ctx context.Context, s IOStreams, log logger) error 
 // writeReview writes r in format to file ("" for stdout) and returns the
 // files written. Markdown written to a file gets the diagrams (svgs, by
 // name) beside it, named after it; HTML has them inline.
-func writeReview(s IOStreams, r *tpreport.Review, res *collectors.Result, format, file string, svgs map[string][]byte) ([]string, error) {
+func writeReview(ctx context.Context, s IOStreams, r *tpreport.Review, res *collectors.Result, format, file string, svgs map[string][]byte) ([]string, error) {
 	var written []string
 	images := map[string]string{}
 	if format == "md" && file != "" && file != "-" {
@@ -138,7 +138,7 @@ func writeReview(s IOStreams, r *tpreport.Review, res *collectors.Result, format
 			written = append(written, p)
 		}
 	}
-	err := renderTo(s, file, func(w io.Writer) error {
+	err := renderTo(ctx, s, file, func(w io.Writer) error {
 		switch format {
 		case "html":
 			return r.WriteHTML(w, svgs)
