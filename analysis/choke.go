@@ -69,7 +69,7 @@ type Fix struct {
 // that would close nothing are not proposed. The re-analyses count
 // findings without laying out their paths.
 func Fixes(g *graph.Graph, o Options, base *Result, n int) []Fix {
-	current := tally{findings: len(base.Findings), byKind: findingsByKind(base.Findings)}
+	current := tally{findings: len(base.Findings), byKind: findingsByKind(base.Findings), base: base.base}
 	for _, c := range base.Causes {
 		current.causes = append(current.causes, causeTally{c.Control, len(c.Findings), c.Severity})
 	}
@@ -93,7 +93,7 @@ func Fixes(g *graph.Graph, o Options, base *Result, n int) []Fix {
 			}
 			next := o
 			next.Skip = orSkip(o.Skip, missingAny(trial))
-			after := countFindings(g, next, current.byKind)
+			after := countFindings(g, next, current.byKind, current.base)
 			closes := current.findings - after.findings
 			if closes > 0 && (best == nil || closes > best.Closes) {
 				best = &Fix{Control: c.control, Remedy: RemedyFor(c.control), Closes: closes, Remain: after.findings}

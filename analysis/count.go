@@ -18,6 +18,7 @@ type tally struct {
 	findings int
 	byKind   map[ActorKind]int
 	causes   []causeTally // ordered as Result.Causes
+	base     *baseline    // for re-analyses with still more left out
 }
 
 type causeTally struct {
@@ -28,7 +29,7 @@ type causeTally struct {
 
 // Count returns the number of findings Analyze would return, without
 // laying out their paths: what measuring the effect of a change needs.
-func Count(g *graph.Graph, o Options) int { return countFindings(g, o, nil).findings }
+func Count(g *graph.Graph, o Options) int { return countFindings(g, o, nil, nil).findings }
 
 // findingsByKind counts findings by actor kind.
 func findingsByKind(fs []*Finding) map[ActorKind]int {
@@ -44,7 +45,7 @@ func findingsByKind(fs []*Finding) map[ActorKind]int {
 // open but its best target lesser, the finding closes (and another opens).
 func Closes(g *graph.Graph, base *Result, next Options) int {
 	after := map[ActorKind][]found{}
-	a := newAnalysis(g, next)
+	a := newAnalysis(g, next, base.base)
 	a.hint = findingsByKind(base.Findings)
 	for _, fs := range a.run(false) {
 		slices.SortFunc(fs.found, compareFound)
@@ -65,9 +66,10 @@ func compareFound(a, b found) int {
 }
 
 // countFindings analyses g without laying out paths; hint, when known, is
-// roughly how many findings each actor kind has.
-func countFindings(g *graph.Graph, o Options, hint map[ActorKind]int) tally {
-	a := newAnalysis(g, o)
+// roughly how many findings each actor kind has, and base an earlier
+// analysis to reuse (see reuse).
+func countFindings(g *graph.Graph, o Options, hint map[ActorKind]int, base *baseline) tally {
+	a := newAnalysis(g, o, base)
 	a.hint = hint
 	byControl := map[string]*causeTally{}
 	add := func(missing []string, n int, sev Severity) {
@@ -86,7 +88,9 @@ func countFindings(g *graph.Graph, o Options, hint map[ActorKind]int) tally {
 	perGroup := make([]int32, len(a.groups))
 	worst := make([]Severity, len(a.groups))
 	t := tally{byKind: map[ActorKind]int{}}
-	for _, fs := range a.run(false) {
+	kinds := a.run(false)
+	t.base = a.baseline(kinds)
+	for _, fs := range kinds {
 		t.findings += len(fs.found)
 		t.byKind[fs.kind] = len(fs.found)
 		for _, f := range fs.found {

@@ -61,6 +61,10 @@ type Result struct {
 	Findings []*Finding // most severe first
 	Causes   []*Cause   // most severe first, then most findings
 	Targets  []Target
+
+	// base is what re-analyses of the same graph with more edges left
+	// out (Fixes, Closes) reuse of this one.
+	base *baseline
 }
 
 // Analyze finds, for every actor kind, the boundary crossings without a
@@ -75,13 +79,15 @@ type Result struct {
 // O(E log V) — never actors × targets. The actor kinds are independent and
 // run in parallel.
 func Analyze(g *graph.Graph, o Options) *Result {
-	a := newAnalysis(g, o)
+	a := newAnalysis(g, o, nil)
 	res := &Result{Targets: a.targets}
-	for _, fs := range a.run(true) {
+	kinds := a.run(true)
+	for _, fs := range kinds {
 		res.Findings = append(res.Findings, fs.findings...)
 	}
 	sortFindings(res.Findings)
 	res.Causes = causes(res.Findings)
+	res.base = a.baseline(kinds)
 	return res
 }
 
@@ -93,9 +99,13 @@ type analysis struct {
 	targets []Target
 	tiers   []tier
 	groups  [][]*graph.Edge
+	runs    []int32 // by group: the index in g.Edges() of the first edge joining its ends
 	// hint is roughly how many findings each actor kind will have, when a
 	// similar analysis has told: lists of millions are then sized once.
 	hint map[ActorKind]int
+	// reuse, when set, is an earlier analysis of g with fewer edges left
+	// out, and what changed since.
+	reuse *reuse
 }
 
 // tier is the targets of one impact, searched backward together: a
@@ -107,12 +117,14 @@ type tier struct {
 	tree    *Tree
 }
 
-func newAnalysis(g *graph.Graph, o Options) *analysis {
+// newAnalysis prepares an analysis of g; base, when set, is an earlier
+// analysis whose searches and findings may be reused (see reuse).
+func newAnalysis(g *graph.Graph, o Options, base *baseline) *analysis {
 	if o.MinBoundary == graph.BoundaryNone {
 		o.MinBoundary = graph.BoundaryPod
 	}
 	a := &analysis{g: g, o: o, v: newView(g, o.Skip)}
-	a.groups = parallel(g.Edges(), a.v.dropped)
+	a.groups, a.runs = parallel(g.Edges(), a.v.dropped)
 	a.targets = Targets(g, o.Targets)
 	if o.Only != nil {
 		a.targets = slices.DeleteFunc(a.targets, func(t Target) bool { return !slices.Contains(o.Only, t.Vertex) })
@@ -124,6 +136,8 @@ func newAnalysis(g *graph.Graph, o Options) *analysis {
 		last := &a.tiers[len(a.tiers)-1]
 		last.targets = append(last.targets, t)
 	}
+	a.reuse = newReuse(a, base)
+	changed := make([][]bool, len(a.tiers))
 	var wg sync.WaitGroup
 	for i := range a.tiers {
 		wg.Go(func() {
@@ -134,19 +148,27 @@ func newAnalysis(g *graph.Graph, o Options) *analysis {
 				t.target[t.targets[j].Vertex.UID] = &t.targets[j]
 				vs[j] = t.targets[j].Vertex
 			}
-			t.tree = search(a.v.reversed(), vs)
+			if a.reuse == nil {
+				t.tree = search(a.v.reversed(), vs)
+				return
+			}
+			t.tree, changed[i] = a.reuse.tree(a.v.reversed(), vs, a.reuse.base.tiers[i])
 		})
 	}
 	wg.Wait()
+	if a.reuse != nil {
+		a.reuse.tiersChanged(changed)
+	}
 	return a
 }
 
 // kindFindings are one actor kind's findings, or without their paths,
-// what a tally needs of them.
+// what a tally needs of them, and what a re-analysis may reuse.
 type kindFindings struct {
 	kind     ActorKind
 	findings []*Finding
 	found    []found
+	base     *kindBase
 }
 
 // run analyses every actor kind, in parallel, and returns their findings
@@ -178,134 +200,163 @@ func (a *analysis) kind(kind ActorKind, keep bool) kindFindings {
 	if len(starts) == 0 {
 		return out
 	}
-	n := a.hint[kind] + a.hint[kind]/8
-	var hits []hit     // aligned with out.findings or out.found
-	var straight []int // indices in hits of straight crossings, in group order
-	if n > 0 {
-		hits, straight = make([]hit, 0, n), make([]int, 0, n)
+	var kr *kindReuse
+	var fwd *Tree
+	if a.reuse != nil && a.reuse.base.kinds[kind] != nil {
+		kr = a.reuse.forKind(a.v, starts, a.reuse.base.kinds[kind])
+		fwd = kr.fwd
+	} else {
+		fwd = search(a.v, starts)
+	}
+	en := entrances{}
+	cands, groups := a.candidates(kind, fwd, en, kr)
+	drop := a.merge(cands)
+	out.base = &kindBase{fwd: fwd, en: en, cands: cands}
+	n := len(cands)
+	if keep {
+		out.findings = make([]*Finding, 0, n)
+	} else {
+		out.found = make([]found, 0, n)
+	}
+	for i, c := range cands {
+		if drop[i] {
+			continue
+		}
+		t := &a.tiers[c.tier]
+		to := a.g.Edges()[c.run].T
 		if keep {
-			out.findings = make([]*Finding, 0, n)
+			cr, _ := crossingAt(fwd, en, a.groups[groups[i]], a.o.MinBoundary)
+			f := cr.finding(fwd, t.tree)
+			f.Actor, f.Target = kind, *t.target[f.Path.To().UID]
+			f.Severity, f.Score = severityOf(f.Target.Impact, f.Path.Cost)
+			out.findings = append(out.findings, f)
 		} else {
-			out.found = make([]found, 0, n)
+			out.found = append(out.found, found{c.from, int32(to.UID), int32(t.tree.end(to).UID), groups[i], c.in, c.sev})
 		}
 	}
-	fwd := search(a.v, starts)
-	en := entrances{}
+	return out
+}
+
+// cand is a crossing that reaches a target, before crossings that share
+// their ends are merged: a finding, if it survives the merge. It names
+// its group of edges by where the group's run starts in the graph's edge
+// list, which does not change when other edges are left out, so that a
+// re-analysis can take it over. It holds no pointers: there are millions.
+type cand struct {
+	run  int32 // index in g.Edges() of the first edge joining the crossing's ends
+	from int32 // UID of the crossing's start
+	in   int32 // UID of the edge into a transit vertex, or -1
+	tier int8  // index in analysis.tiers of the target's impact
+	sev  int8
+	cost float64
+}
+
+// candidates returns the crossings of one actor kind that reach a target,
+// in group order, and the index in a.groups of each one's group. With kr,
+// a crossing that nothing it depends on changed for is taken over from
+// the earlier analysis rather than worked out again.
+func (a *analysis) candidates(kind ActorKind, fwd *Tree, en entrances, kr *kindReuse) ([]cand, []int32) {
+	n := a.hint[kind] + a.hint[kind]/8
+	var old []cand
+	if kr != nil {
+		old = kr.base.cands
+		n = len(old) + len(old)/8
+	}
+	cands, groups := make([]cand, 0, n), make([]int32, 0, n)
 	visits := newVisits(len(a.g.Vertices()))
-	// A finding is its actor kind, crossing and target; the target follows
-	// from the crossing's end, so within one kind the crossing's two ends
-	// name it. A crossing straight along a group of edges is the only one
-	// between its ends; one through a transit vertex may share its ends
-	// with another through a transit vertex, or with a straight one: of
-	// those, the cheapest is the finding, the first in edge order on a tie.
-	through := map[[2]*graph.Vertex]int{} // crossings through a transit vertex → index in hits
+	next := 0 // in old, which is in group order too
 	for gi, group := range a.groups {
-		if group[0].T.Kind.IsTransit() {
+		to := group[0].T
+		if to.Kind.IsTransit() {
+			continue
+		}
+		run := a.runs[gi]
+		if kr != nil && !kr.affected(run, group[0].F, to, en) {
+			for next < len(old) && old[next].run < run {
+				next++
+			}
+			if next < len(old) && old[next].run == run {
+				cands, groups = append(cands, old[next]), append(groups, int32(gi))
+			}
 			continue
 		}
 		c, ok := crossingAt(fwd, en, group, a.o.MinBoundary)
 		if !ok {
 			continue
 		}
-		to := c.e.T
-		for _, t := range a.tiers {
+		for ti := range a.tiers {
+			t := &a.tiers[ti]
 			if t.tree.via[to.UID] == nil && t.target[to.UID] == nil {
 				continue // this tier is not reached from here
 			}
 			if !visits.loopless(fwd, c, t.tree) {
 				break // it would pass a vertex twice: a detour, not an attack
 			}
-			h := hit{group: gi, cost: c.cost(fwd, t.tree), through: c.in != nil}
-			at := len(hits)
-			if h.through {
-				id := [2]*graph.Vertex{c.from, to}
-				if i, dup := through[id]; dup {
-					if h.cost >= hits[i].cost {
-						break
-					}
-					at = i
-				} else {
-					through[id] = at
-				}
+			cost := c.cost(fwd, t.tree)
+			sev, _ := severityOf(t.impact, cost)
+			in := int32(-1)
+			if c.in != nil {
+				in = int32(c.in.UID)
 			}
-			if keep {
-				f := c.finding(fwd, t.tree)
-				f.Actor, f.Target = kind, *t.target[f.Path.To().UID]
-				f.Severity, f.Score = severityOf(f.Target.Impact, f.Path.Cost)
-				out.findings = put(out.findings, at, f)
-			} else {
-				sev, _ := severityOf(t.impact, h.cost)
-				in := int32(-1)
-				if c.in != nil {
-					in = int32(c.in.UID)
-				}
-				out.found = put(out.found, at, found{int32(c.from.UID), int32(to.UID), int32(t.tree.end(to).UID), int32(gi), in, int8(sev)})
-			}
-			if at == len(hits) && !h.through {
-				straight = append(straight, at)
-			}
-			hits = put(hits, at, h)
+			cands = append(cands, cand{run: run, from: int32(c.from.UID), in: in, tier: int8(ti), sev: int8(sev), cost: cost})
+			groups = append(groups, int32(gi))
 			break
 		}
 	}
-	// A crossing through a transit vertex and a straight one with the same
-	// ends: the straight one is the group from→to, if it made a finding.
-	drop := make([]bool, len(hits))
+	return cands, groups
+}
+
+// merge marks the candidates that are not findings. A finding is its
+// actor kind, crossing and target; the target follows from the
+// crossing's end, so within one kind the crossing's two ends name it. A
+// crossing straight along a group of edges is the only one between its
+// ends; one through a transit vertex may share its ends with another
+// through a transit vertex, or with a straight one: of those, the
+// cheapest is the finding, the first in edge order on a tie.
+func (a *analysis) merge(cands []cand) []bool {
+	drop := make([]bool, len(cands))
+	edges := a.g.Edges()
+	through := map[[2]int32]int{} // crossings through a transit vertex → index in cands
+	for i, c := range cands {
+		if c.in < 0 {
+			continue
+		}
+		id := [2]int32{c.from, int32(edges[c.run].T.UID)}
+		if j, dup := through[id]; dup {
+			if c.cost >= cands[j].cost {
+				drop[i] = true
+				continue
+			}
+			drop[j] = true
+		}
+		through[id] = i
+	}
+	// The straight crossing with the same ends is the group from→to, if it
+	// made a candidate.
 	for id, i := range through {
-		gi, ok := a.groupOf(id[0], id[1])
+		gi, ok := a.groupOf(int64(id[0]), int64(id[1]))
 		if !ok {
 			continue
 		}
-		k, ok := slices.BinarySearchFunc(straight, gi, func(at, gi int) int { return cmp.Compare(hits[at].group, gi) })
-		if !ok {
+		j, ok := slices.BinarySearchFunc(cands, a.runs[gi], func(c cand, run int32) int { return cmp.Compare(c.run, run) })
+		if !ok || cands[j].in >= 0 {
 			continue
 		}
-		j := straight[k]
-		if hits[i].cost < hits[j].cost || hits[i].cost == hits[j].cost && hits[i].group < hits[j].group {
+		if cands[i].cost < cands[j].cost || cands[i].cost == cands[j].cost && cands[i].run < cands[j].run {
 			drop[j] = true
 		} else {
 			drop[i] = true
 		}
 	}
-	if keep {
-		out.findings = dropMarked(out.findings, drop)
-	} else {
-		out.found = dropMarked(out.found, drop)
-	}
-	return out
+	return drop
 }
 
-// put sets xs[at] to x, appending when at is len(xs).
-func put[T any](xs []T, at int, x T) []T {
-	if at == len(xs) {
-		return append(xs, x)
-	}
-	xs[at] = x
-	return xs
-}
-
-// hit is a finding while one actor kind's findings are collected.
-type hit struct {
-	group   int // index in analysis.groups of the crossing's edges
-	cost    float64
-	through bool // the crossing leaves a transit vertex
-}
-
-// groupOf returns the index of the group of edges from→to, if any.
-func (a *analysis) groupOf(from, to *graph.Vertex) (int, bool) {
-	return slices.BinarySearchFunc(a.groups, [2]int64{from.UID, to.UID}, func(g []*graph.Edge, k [2]int64) int {
+// groupOf returns the index of the group of edges from→to (by vertex
+// UIDs), if any.
+func (a *analysis) groupOf(from, to int64) (int, bool) {
+	return slices.BinarySearchFunc(a.groups, [2]int64{from, to}, func(g []*graph.Edge, k [2]int64) int {
 		return cmp.Or(cmp.Compare(g[0].F.UID, k[0]), cmp.Compare(g[0].T.UID, k[1]))
 	})
-}
-
-func dropMarked[T any](xs []T, drop []bool) []T {
-	out := xs[:0]
-	for i, x := range xs {
-		if !drop[i] {
-			out = append(out, x)
-		}
-	}
-	return out
 }
 
 // entrances are, per transit vertex, the cheapest edges into it from
@@ -456,11 +507,13 @@ func (c crossing) finding(fwd, back *Tree) *Finding {
 
 // parallel splits edges, sorted by (from, to, technique) as the graph keeps
 // them, into runs that join the same two vertices, leaving out the dropped
-// ones (by edge UID; nil drops none). A run shares the graph's slice unless
-// one of its edges is dropped.
-func parallel(edges []*graph.Edge, dropped []bool) [][]*graph.Edge {
+// ones (by edge UID; nil drops none), and returns with each run the index
+// in edges where it starts. A run shares the graph's slice unless one of
+// its edges is dropped.
+func parallel(edges []*graph.Edge, dropped []bool) ([][]*graph.Edge, []int32) {
 	isDropped := func(e *graph.Edge) bool { return dropped[e.UID] }
 	var out [][]*graph.Edge
+	var starts []int32
 	for i := 0; i < len(edges); {
 		j := i + 1
 		for j < len(edges) && edges[j].F == edges[i].F && edges[j].T == edges[i].T {
@@ -472,10 +525,11 @@ func parallel(edges []*graph.Edge, dropped []bool) [][]*graph.Edge {
 		}
 		if len(run) > 0 {
 			out = append(out, run)
+			starts = append(starts, int32(i))
 		}
 		i = j
 	}
-	return out
+	return out, starts
 }
 
 // visits checks findings' paths for loops without allocating, by vertex
