@@ -1,7 +1,6 @@
 package report
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -99,28 +98,31 @@ func Build(g *graph.Graph, o Options) *Review {
 func topPaths(fs []*analysis.Finding, n int) []*analysis.Finding {
 	type pair struct{ from, to *graph.Vertex }
 	seen := map[pair]bool{}
-	var picked []*analysis.Finding
-	pick := func(f *analysis.Finding) {
-		p := pair{f.Path.From(), f.Target.Vertex}
+	var picked []int // indices in fs: the findings are told in their order
+	pick := func(i int) {
+		p := pair{fs[i].Path.From(), fs[i].Target.Vertex}
 		if len(picked) < n && !seen[p] {
 			seen[p] = true
-			picked = append(picked, f)
+			picked = append(picked, i)
 		}
 	}
 	for _, kind := range []analysis.ActorKind{analysis.External, analysis.CompromisedContainer, analysis.MaliciousUser} {
 		if i := slices.IndexFunc(fs, func(f *analysis.Finding) bool { return f.Actor == kind }); i >= 0 {
-			pick(fs[i])
+			pick(i)
 		}
 	}
-	for _, f := range fs {
-		pick(f)
+	for i := range fs {
+		if len(picked) == n {
+			break
+		}
+		pick(i)
 	}
-	order := map[*analysis.Finding]int{}
-	for i, f := range fs {
-		order[f] = i
+	slices.Sort(picked)
+	var out []*analysis.Finding
+	for _, at := range picked {
+		out = append(out, fs[at])
 	}
-	slices.SortFunc(picked, func(a, b *analysis.Finding) int { return cmp.Compare(order[a], order[b]) })
-	return picked
+	return out
 }
 
 // Diagram is a figure of the review: its file-safe name and what it shows.
