@@ -48,6 +48,10 @@ func Closes(g *graph.Graph, base *Result, next Options) int {
 	a := newAnalysis(g, next, base.base)
 	a.hint = findingsByKind(base.Findings)
 	for _, fs := range a.run(false) {
+		for i := range fs.found {
+			f := &fs.found[i]
+			f.target = int32(a.tiers[f.tier].tree.end(a.g.VertexByID(int64(f.to))).UID)
+		}
 		slices.SortFunc(fs.found, compareFound)
 		after[fs.kind] = fs.found
 	}
@@ -87,6 +91,10 @@ func countFindings(g *graph.Graph, o Options, hint map[ActorKind]int, base *base
 	// tallied by group, and the group's controls looked up once.
 	perGroup := make([]int32, len(a.groups))
 	worst := make([]Severity, len(a.groups))
+	// Those through a transit vertex are tallied by group and edge in:
+	// their controls are a sorted union, worked out once for each.
+	type via struct{ group, in int32 }
+	through := map[via]*throughTally{}
 	t := tally{byKind: map[ActorKind]int{}}
 	kinds := a.run(false)
 	t.base = a.baseline(kinds)
@@ -95,7 +103,13 @@ func countFindings(g *graph.Graph, o Options, hint map[ActorKind]int, base *base
 		t.byKind[fs.kind] = len(fs.found)
 		for _, f := range fs.found {
 			if f.in >= 0 {
-				add(a.missing(f), 1, Severity(f.severity))
+				tt := through[via{f.group, f.in}]
+				if tt == nil {
+					tt = &throughTally{}
+					through[via{f.group, f.in}] = tt
+				}
+				tt.n++
+				tt.worst = max(tt.worst, Severity(f.severity))
 				continue
 			}
 			perGroup[f.group]++
@@ -107,6 +121,9 @@ func countFindings(g *graph.Graph, o Options, hint map[ActorKind]int, base *base
 			add(missingOn(a.groups[gi], nil), int(n), worst[gi])
 		}
 	}
+	for k, tt := range through {
+		add(a.missing(found{group: k.group, in: k.in}), tt.n, tt.worst)
+	}
 	for _, ct := range byControl {
 		t.causes = append(t.causes, *ct)
 	}
@@ -116,12 +133,18 @@ func countFindings(g *graph.Graph, o Options, hint map[ActorKind]int, base *base
 	return t
 }
 
+type throughTally struct {
+	n     int
+	worst Severity
+}
+
 // found is a finding without its path, by vertex and edge UIDs: free of
 // pointers, so that millions of them cost the collector nothing to scan.
 type found struct {
-	from, to, target int32 // vertex UIDs
+	from, to, target int32 // vertex UIDs; target is -1 until Closes needs it
 	group            int32 // index in analysis.groups
 	in               int32 // UID of the edge into a transit vertex, or -1
+	tier             int8  // index in analysis.tiers
 	severity         int8
 }
 

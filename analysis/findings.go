@@ -231,7 +231,8 @@ func (a *analysis) kind(kind ActorKind, keep bool) kindFindings {
 			f.Severity, f.Score = severityOf(f.Target.Impact, f.Path.Cost)
 			out.findings = append(out.findings, f)
 		} else {
-			out.found = append(out.found, found{c.from, int32(to.UID), int32(t.tree.end(to).UID), groups[i], c.in, c.sev})
+			// The target is left for Closes to find: a tally does not need it.
+			out.found = append(out.found, found{from: c.from, to: int32(to.UID), target: -1, group: groups[i], in: c.in, tier: c.tier, severity: c.sev})
 		}
 	}
 	return out
@@ -512,8 +513,8 @@ func (c crossing) finding(fwd, back *Tree) *Finding {
 // its edges is dropped.
 func parallel(edges []*graph.Edge, dropped []bool) ([][]*graph.Edge, []int32) {
 	isDropped := func(e *graph.Edge) bool { return dropped[e.UID] }
-	var out [][]*graph.Edge
-	var starts []int32
+	// Most runs are one edge: sized once, the lists are not regrown.
+	out, starts := make([][]*graph.Edge, 0, len(edges)), make([]int32, 0, len(edges))
 	for i := 0; i < len(edges); {
 		j := i + 1
 		for j < len(edges) && edges[j].F == edges[i].F && edges[j].T == edges[i].T {
