@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/trustpath/trustpath/graph"
 )
@@ -31,4 +32,13 @@ func tallied(t tally) (int, []string) {
 		causes = append(causes, fmt.Sprintf("%s %d %s", c.severity, c.findings, c.control))
 	}
 	return t.findings, causes
+}
+
+// SortFindings sorts fs as Analyze does, and a copy as sortFindingsSlow
+// does, for graphs too large to pack IDs.
+func SortFindings(fs []*Finding) (packed, slow []*Finding) {
+	packed, slow = slices.Clone(fs), slices.Clone(fs)
+	sortFindings(packed)
+	sortFindingsSlow(slow)
+	return packed, slow
 }

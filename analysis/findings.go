@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"sync"
 
@@ -570,28 +571,53 @@ func (vs *visits) loopless(fwd *Tree, c crossing, back *Tree) bool {
 // sortFindings orders findings most severe first: by score, then impact,
 // then the cheaper path, then as their IDs would sort. Millions of findings
 // tie on the first three, so the IDs are compared by vertex UIDs, which
-// follow sorted keys (and the actor by its name's rank), on a compact copy
-// of the sort keys rather than by chasing pointers.
+// follow sorted keys (and the actor by its name's rank), packed into one
+// word of a compact copy of the sort keys rather than by chasing pointers.
+// The two halves are sorted in parallel and merged.
 func sortFindings(fs []*Finding) {
 	type sortKey struct {
-		score, impact     int
-		cost              float64
-		actor             int
-		from, end, target int64
-		f                 *Finding
+		score, impact int32
+		cost          float64
+		id            uint64 // actor rank, crossing start, crossing end, target: 4+20+20+20 bits
+		f             *Finding
 	}
 	keys := make([]sortKey, len(fs))
 	for i, f := range fs {
-		keys[i] = sortKey{f.Score, int(f.Target.Impact), f.Path.Cost, actorRank[f.Actor],
-			f.Crossing.From.UID, f.crossingEnd().UID, f.Target.Vertex.UID, f}
+		from, end, target := uint64(f.Crossing.From.UID), uint64(f.crossingEnd().UID), uint64(f.Target.Vertex.UID)
+		if max(from, end, target) >= 1<<20 || f.Score > math.MaxInt32 || f.Score < math.MinInt32 {
+			sortFindingsSlow(fs)
+			return
+		}
+		keys[i] = sortKey{int32(f.Score), int32(f.Target.Impact), f.Path.Cost,
+			uint64(actorRank[f.Actor])<<60 | from<<40 | end<<20 | target, f}
 	}
-	slices.SortFunc(keys, func(a, b sortKey) int {
+	compare := func(a, b sortKey) int {
 		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(b.impact, a.impact), cmp.Compare(a.cost, b.cost),
-			cmp.Compare(a.actor, b.actor), cmp.Compare(a.from, b.from), cmp.Compare(a.end, b.end), cmp.Compare(a.target, b.target))
-	})
-	for i := range keys {
-		fs[i] = keys[i].f
+			cmp.Compare(a.id, b.id))
 	}
+	left, right := keys[:len(keys)/2], keys[len(keys)/2:]
+	var wg sync.WaitGroup
+	wg.Go(func() { slices.SortFunc(left, compare) })
+	slices.SortFunc(right, compare)
+	wg.Wait()
+	// No two findings have the same ID, so the merge has no ties to break.
+	for i := range fs {
+		if len(right) == 0 || len(left) > 0 && compare(left[0], right[0]) < 0 {
+			fs[i], left = left[0].f, left[1:]
+		} else {
+			fs[i], right = right[0].f, right[1:]
+		}
+	}
+}
+
+// sortFindingsSlow is sortFindings for graphs too large to pack a
+// finding's ID into a word.
+func sortFindingsSlow(fs []*Finding) {
+	slices.SortFunc(fs, func(a, b *Finding) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(b.Target.Impact, a.Target.Impact), cmp.Compare(a.Path.Cost, b.Path.Cost),
+			cmp.Compare(actorRank[a.Actor], actorRank[b.Actor]), cmp.Compare(a.Crossing.From.UID, b.Crossing.From.UID),
+			cmp.Compare(a.crossingEnd().UID, b.crossingEnd().UID), cmp.Compare(a.Target.Vertex.UID, b.Target.Vertex.UID))
+	})
 }
 
 // actorRank orders actor kinds by name, as finding IDs begin with it.

@@ -194,3 +194,20 @@ func TestReuseNeedsSameScope(t *testing.T) {
 		})
 	}
 }
+
+// TestSortFindingsPacked checks the order Analyze sorts findings in, on
+// keys packed into words and in two halves, against a plain sort.
+func TestSortFindingsPacked(t *testing.T) {
+	t.Parallel()
+	for seed := range uint64(20) {
+		r := rand.New(rand.NewPCG(seed, 2))
+		fs := analysis.Analyze(randomGraph(t, r), analysis.Options{}).Findings
+		r.Shuffle(len(fs), func(i, j int) { fs[i], fs[j] = fs[j], fs[i] })
+		packed, slow := analysis.SortFindings(fs)
+		for i := range packed {
+			if packed[i] != slow[i] {
+				t.Fatalf("seed %d: finding %d is %s, want %s", seed, i, packed[i].ID(), slow[i].ID())
+			}
+		}
+	}
+}
