@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/trustpath/trustpath/analysis"
 	"github.com/trustpath/trustpath/graph"
@@ -56,7 +57,13 @@ func Build(g *graph.Graph, o Options) *Review {
 		o.Fixes = 5
 	}
 	res := analysis.Analyze(g, o.Analysis)
-	r := &Review{Title: o.Title, Graph: g, Scope: o.Scope, Result: res, Effective: effectiveBoundaries(g)}
+	r := &Review{Title: o.Title, Graph: g, Scope: o.Scope, Result: res}
+	// Verifying the fixes is the longest part, and parts of it run on one
+	// core: the rest of the review is assembled beside it. Both only read
+	// the graph and the analysis.
+	var fixes sync.WaitGroup
+	fixes.Go(func() { r.Fixes = analysis.Fixes(g, o.Analysis, res, o.Fixes) })
+	r.Effective = effectiveBoundaries(g)
 	if r.Title == "" {
 		r.Title = "Threat model"
 		if cs := g.Clusters(); len(cs) > 0 {
@@ -88,7 +95,7 @@ func Build(g *graph.Graph, o Options) *Review {
 	}
 	chokes := analysis.ChokePoints(g, starts, high, o.Analysis.Skip)
 	r.Chokes = chokeEffects(g, o.Analysis, res, starts, chokes, 5)
-	r.Fixes = analysis.Fixes(g, o.Analysis, res, o.Fixes)
+	fixes.Wait()
 	return r
 }
 
