@@ -213,9 +213,15 @@ func (a *analysis) kind(kind ActorKind, keep bool) kindFindings {
 	cands, groups := a.candidates(kind, fwd, en, kr)
 	drop := a.merge(cands)
 	out.base = &kindBase{fwd: fwd, en: en, cands: cands}
-	n := len(cands)
+	n := len(cands) - count(drop)
+	// A large estate has millions of findings, each with its steps: they
+	// are laid out in a few large blocks rather than as millions of small
+	// objects, which the collector would visit one by one for as long as
+	// the analysis is kept.
+	var slab []Finding
+	var steps arena
 	if keep {
-		out.findings = make([]*Finding, 0, n)
+		out.findings, slab = make([]*Finding, 0, n), make([]Finding, n)
 	} else {
 		out.found = make([]found, 0, n)
 	}
@@ -227,7 +233,8 @@ func (a *analysis) kind(kind ActorKind, keep bool) kindFindings {
 		to := a.g.Edges()[c.run].T
 		if keep {
 			cr, _ := crossingAt(fwd, en, a.groups[groups[i]], a.o.MinBoundary)
-			f := cr.finding(fwd, t.tree)
+			f := &slab[len(out.findings)]
+			cr.finding(f, &steps, fwd, t.tree)
 			f.Actor, f.Target = kind, *t.target[f.Path.To().UID]
 			f.Severity, f.Score = severityOf(f.Target.Impact, f.Path.Cost)
 			out.findings = append(out.findings, f)
@@ -486,25 +493,49 @@ func (c crossing) cost(fwd, back *Tree) float64 {
 	return cost
 }
 
-// finding returns the crossing's finding: the cheapest path from an actor
-// to its start, through it, and on along back, the cheapest path from its
-// end to a target. The steps are laid out in one allocation: there are
-// millions of findings in a large estate.
-func (c crossing) finding(fwd, back *Tree) *Finding {
+// finding sets f to the crossing's finding: the cheapest path from an
+// actor to its start, through it, and on along back, the cheapest path
+// from its end to a target. The steps are taken from steps.
+func (c crossing) finding(f *Finding, steps *arena, fwd, back *Tree) {
 	head, tail := fwd.depth(c.from), back.depth(c.e.T)
 	step := head
 	if c.in != nil {
 		step++
 	}
-	steps := make([]*graph.Edge, step+1+tail)
-	fwd.fill(steps[:head], c.from)
+	path := steps.take(step + 1 + tail)
+	fwd.fill(path[:head], c.from)
 	if c.in != nil {
-		steps[head] = c.in
+		path[head] = c.in
 	}
-	steps[step] = c.e
-	back.fill(steps[step+1:], c.e.T)
-	return &Finding{Path: Path{Steps: steps, Cost: c.cost(fwd, back)},
+	path[step] = c.e
+	back.fill(path[step+1:], c.e.T)
+	*f = Finding{Path: Path{Steps: path, Cost: c.cost(fwd, back)},
 		Crossing: Crossing{Step: step, Boundary: c.boundary, From: c.from, Missing: c.missing}}
+}
+
+// arena hands out the steps of many paths from a few large blocks.
+type arena []*graph.Edge
+
+const arenaBlock = 1 << 16
+
+// take returns n steps, capped so that appending to them copies.
+func (a *arena) take(n int) []*graph.Edge {
+	if n > len(*a) {
+		*a = make([]*graph.Edge, max(n, arenaBlock))
+	}
+	out := (*a)[:n:n]
+	*a = (*a)[n:]
+	return out
+}
+
+func count(xs []bool) int {
+	n := 0
+	for _, x := range xs {
+		if x {
+			n++
+		}
+	}
+	return n
 }
 
 // parallel splits edges, sorted by (from, to, technique) as the graph keeps
