@@ -44,28 +44,34 @@ func findingsByKind(fs []*Finding) map[ActorKind]int {
 // of g with options next no longer has: where a change leaves a crossing
 // open but its best target lesser, the finding closes (and another opens).
 func Closes(g *graph.Graph, base *Result, next Options) int {
-	after := map[ActorKind][]found{}
+	after := map[ActorKind][]closeKey{}
 	a := newAnalysis(g, next, base.base)
-	a.hint = findingsByKind(base.Findings)
 	for _, fs := range a.run(false) {
-		for i := range fs.found {
-			f := &fs.found[i]
-			f.target = int32(a.tiers[f.tier].tree.end(a.g.VertexByID(int64(f.to))).UID)
+		keys := make([]closeKey, 0, len(fs.base.cands)-fs.dropped)
+		for i, c := range fs.base.cands {
+			if !fs.drop[i] {
+				to := a.g.Edges()[c.run].T
+				keys = append(keys, closeKey{c.from, int32(to.UID), int32(a.tiers[c.tier].tree.end(to).UID)})
+			}
 		}
-		slices.SortFunc(fs.found, compareFound)
-		after[fs.kind] = fs.found
+		slices.SortFunc(keys, compareCloseKeys)
+		after[fs.kind] = keys
 	}
 	n := 0
 	for _, f := range base.Findings {
-		key := found{from: int32(f.Crossing.From.UID), to: int32(f.crossingEnd().UID), target: int32(f.Target.Vertex.UID)}
-		if _, ok := slices.BinarySearchFunc(after[f.Actor], key, compareFound); !ok {
+		key := closeKey{int32(f.Crossing.From.UID), int32(f.crossingEnd().UID), int32(f.Target.Vertex.UID)}
+		if _, ok := slices.BinarySearchFunc(after[f.Actor], key, compareCloseKeys); !ok {
 			n++
 		}
 	}
 	return n
 }
 
-func compareFound(a, b found) int {
+// closeKey names a finding within its actor kind by vertex UIDs: the
+// crossing's start and end, and the target.
+type closeKey struct{ from, to, target int32 }
+
+func compareCloseKeys(a, b closeKey) int {
 	return cmp.Or(cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to), cmp.Compare(a.target, b.target))
 }
 
@@ -74,7 +80,7 @@ func compareFound(a, b found) int {
 // analysis to reuse (see reuse).
 func countFindings(g *graph.Graph, o Options, hint map[ActorKind]int, base *baseline) tally {
 	a := newAnalysis(g, o, base)
-	a.hint = hint
+	a.hint = hint // sizes the candidates when there is no base
 	byControl := map[string]*causeTally{}
 	add := func(missing []string, n int, sev Severity) {
 		for _, c := range missing {
@@ -99,21 +105,29 @@ func countFindings(g *graph.Graph, o Options, hint map[ActorKind]int, base *base
 	kinds := a.run(false)
 	t.base = a.baseline(kinds)
 	for _, fs := range kinds {
-		t.findings += len(fs.found)
-		t.byKind[fs.kind] = len(fs.found)
-		for _, f := range fs.found {
-			if f.in >= 0 {
-				tt := through[via{f.group, f.in}]
-				if tt == nil {
-					tt = &throughTally{}
-					through[via{f.group, f.in}] = tt
-				}
-				tt.n++
-				tt.worst = max(tt.worst, Severity(f.severity))
+		if fs.base == nil {
+			continue
+		}
+		n := len(fs.base.cands) - fs.dropped
+		t.findings += n
+		t.byKind[fs.kind] = n
+		for i, c := range fs.base.cands {
+			if fs.drop[i] {
 				continue
 			}
-			perGroup[f.group]++
-			worst[f.group] = max(worst[f.group], Severity(f.severity))
+			gi := fs.groups[i]
+			if c.in >= 0 {
+				tt := through[via{gi, c.in}]
+				if tt == nil {
+					tt = &throughTally{}
+					through[via{gi, c.in}] = tt
+				}
+				tt.n++
+				tt.worst = max(tt.worst, Severity(c.sev))
+				continue
+			}
+			perGroup[gi]++
+			worst[gi] = max(worst[gi], Severity(c.sev))
 		}
 	}
 	for gi, n := range perGroup {
@@ -122,7 +136,7 @@ func countFindings(g *graph.Graph, o Options, hint map[ActorKind]int, base *base
 		}
 	}
 	for k, tt := range through {
-		add(a.missing(found{group: k.group, in: k.in}), tt.n, tt.worst)
+		add(missingOn(a.groups[k.group], a.g.Edges()[k.in]), tt.n, tt.worst)
 	}
 	for _, ct := range byControl {
 		t.causes = append(t.causes, *ct)
@@ -136,23 +150,4 @@ func countFindings(g *graph.Graph, o Options, hint map[ActorKind]int, base *base
 type throughTally struct {
 	n     int
 	worst Severity
-}
-
-// found is a finding without its path, by vertex and edge UIDs: free of
-// pointers, so that millions of them cost the collector nothing to scan.
-type found struct {
-	from, to, target int32 // vertex UIDs; target is -1 until Closes needs it
-	group            int32 // index in analysis.groups
-	in               int32 // UID of the edge into a transit vertex, or -1
-	tier             int8  // index in analysis.tiers
-	severity         int8
-}
-
-// missing returns the controls missing on f's crossing.
-func (a *analysis) missing(f found) []string {
-	var in *graph.Edge
-	if f.in >= 0 {
-		in = a.g.Edges()[f.in]
-	}
-	return missingOn(a.groups[f.group], in)
 }

@@ -163,13 +163,17 @@ func newAnalysis(g *graph.Graph, o Options, base *baseline) *analysis {
 	return a
 }
 
-// kindFindings are one actor kind's findings, or without their paths,
-// what a tally needs of them, and what a re-analysis may reuse.
+// kindFindings are one actor kind's findings, what a re-analysis may
+// reuse of its pass, and without the findings' paths (keep false), what
+// a tally needs: the candidates in base, the index of each one's group,
+// and which are no findings.
 type kindFindings struct {
 	kind     ActorKind
 	findings []*Finding
-	found    []found
 	base     *kindBase
+	groups   []int32
+	drop     []bool
+	dropped  int // how many drop marks
 }
 
 // run analyses every actor kind, in parallel, and returns their findings
@@ -213,35 +217,28 @@ func (a *analysis) kind(kind ActorKind, keep bool) kindFindings {
 	cands, groups := a.candidates(kind, fwd, en, kr)
 	drop := a.merge(cands)
 	out.base = &kindBase{fwd: fwd, en: en, cands: cands}
-	n := len(cands) - count(drop)
+	out.groups, out.drop, out.dropped = groups, drop, count(drop)
+	if !keep {
+		return out
+	}
 	// A large estate has millions of findings, each with its steps: they
 	// are laid out in a few large blocks rather than as millions of small
 	// objects, which the collector would visit one by one for as long as
 	// the analysis is kept.
-	var slab []Finding
+	slab := make([]Finding, len(cands)-out.dropped)
+	out.findings = make([]*Finding, 0, len(slab))
 	var steps arena
-	if keep {
-		out.findings, slab = make([]*Finding, 0, n), make([]Finding, n)
-	} else {
-		out.found = make([]found, 0, n)
-	}
 	for i, c := range cands {
 		if drop[i] {
 			continue
 		}
 		t := &a.tiers[c.tier]
-		to := a.g.Edges()[c.run].T
-		if keep {
-			cr, _ := crossingAt(fwd, en, a.groups[groups[i]], a.o.MinBoundary)
-			f := &slab[len(out.findings)]
-			cr.finding(f, &steps, fwd, t.tree)
-			f.Actor, f.Target = kind, *t.target[f.Path.To().UID]
-			f.Severity, f.Score = severityOf(f.Target.Impact, f.Path.Cost)
-			out.findings = append(out.findings, f)
-		} else {
-			// The target is left for Closes to find: a tally does not need it.
-			out.found = append(out.found, found{from: c.from, to: int32(to.UID), target: -1, group: groups[i], in: c.in, tier: c.tier, severity: c.sev})
-		}
+		cr, _ := crossingAt(fwd, en, a.groups[groups[i]], a.o.MinBoundary)
+		f := &slab[len(out.findings)]
+		cr.finding(f, &steps, fwd, t.tree)
+		f.Actor, f.Target = kind, *t.target[f.Path.To().UID]
+		f.Severity, f.Score = severityOf(f.Target.Impact, f.Path.Cost)
+		out.findings = append(out.findings, f)
 	}
 	return out
 }
