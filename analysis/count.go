@@ -132,11 +132,11 @@ func countFindings(g *graph.Graph, o Options, hint map[ActorKind]int, base *base
 	}
 	for gi, n := range perGroup {
 		if n > 0 {
-			add(missingOn(a.groups[gi], nil), int(n), worst[gi])
+			add(missingOn(a.group(int32(gi)), nil), int(n), worst[gi])
 		}
 	}
 	for k, tt := range through {
-		add(missingOn(a.groups[k.group], a.g.Edges()[k.in]), tt.n, tt.worst)
+		add(missingOn(a.group(k.group), a.g.Edges()[k.in]), tt.n, tt.worst)
 	}
 	for _, ct := range byControl {
 		t.causes = append(t.causes, *ct)

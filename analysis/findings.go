@@ -99,8 +99,15 @@ type analysis struct {
 	v       *view
 	targets []Target
 	tiers   []tier
-	groups  [][]*graph.Edge
-	runs    []int32 // by group: the index in g.Edges() of the first edge joining its ends
+	// groups are the runs of parallel edges of the whole graph, whichever
+	// this analysis leaves out (see group), shared by the analyses of one
+	// graph; runs holds, by group, the index in g.Edges() where each starts.
+	groups [][]*graph.Edge
+	runs   []int32
+	// trimmed holds the groups that lose edges to o.Skip, without them
+	// (empty when all go), marked by group in isTrimmed; nil when none do.
+	trimmed   map[int32][]*graph.Edge
+	isTrimmed []bool
 	// hint is roughly how many findings each actor kind will have, when a
 	// similar analysis has told: lists of millions are then sized once.
 	hint map[ActorKind]int
@@ -125,7 +132,20 @@ func newAnalysis(g *graph.Graph, o Options, base *baseline) *analysis {
 		o.MinBoundary = graph.BoundaryPod
 	}
 	a := &analysis{g: g, o: o, v: newView(g, o.Skip)}
-	a.groups, a.runs = parallel(g.Edges(), a.v.dropped)
+	if base != nil && base.g == g {
+		a.groups, a.runs = base.groups, base.runs
+	} else {
+		a.groups, a.runs = parallel(g.Edges())
+	}
+	if a.v.dropped != nil {
+		isDropped := func(e *graph.Edge) bool { return a.v.dropped[e.UID] }
+		a.trimmed, a.isTrimmed = map[int32][]*graph.Edge{}, make([]bool, len(a.groups))
+		for gi, group := range a.groups {
+			if slices.ContainsFunc(group, isDropped) {
+				a.trimmed[int32(gi)], a.isTrimmed[gi] = slices.DeleteFunc(slices.Clone(group), isDropped), true
+			}
+		}
+	}
 	a.targets = Targets(g, o.Targets)
 	if o.Only != nil {
 		a.targets = slices.DeleteFunc(a.targets, func(t Target) bool { return !slices.Contains(o.Only, t.Vertex) })
@@ -233,7 +253,7 @@ func (a *analysis) kind(kind ActorKind, keep bool) kindFindings {
 			continue
 		}
 		t := &a.tiers[c.tier]
-		cr, _ := crossingAt(fwd, en, a.groups[groups[i]], a.o.MinBoundary)
+		cr, _ := crossingAt(fwd, en, a.group(groups[i]), a.o.MinBoundary)
 		f := &slab[len(out.findings)]
 		cr.finding(f, &steps, fwd, t.tree)
 		f.Actor, f.Target = kind, *t.target[f.Path.To().UID]
@@ -271,19 +291,23 @@ func (a *analysis) candidates(kind ActorKind, fwd *Tree, en entrances, kr *kindR
 	cands, groups := make([]cand, 0, n), make([]int32, 0, n)
 	visits := newVisits(len(a.g.Vertices()))
 	next := 0 // in old, which is in group order too
-	for gi, group := range a.groups {
-		to := group[0].T
+	for gi, all := range a.groups {
+		to := all[0].T
 		if to.Kind.IsTransit() {
 			continue
 		}
 		run := a.runs[gi]
-		if kr != nil && !kr.affected(run, group[0].F, to, en) {
+		if kr != nil && !kr.affected(run, all[0].F, to, en) {
 			for next < len(old) && old[next].run < run {
 				next++
 			}
 			if next < len(old) && old[next].run == run {
 				cands, groups = append(cands, old[next]), append(groups, int32(gi))
 			}
+			continue
+		}
+		group := a.group(int32(gi))
+		if len(group) == 0 {
 			continue
 		}
 		c, ok := crossingAt(fwd, en, group, a.o.MinBoundary)
@@ -355,6 +379,14 @@ func (a *analysis) merge(cands []cand) []bool {
 		}
 	}
 	return drop
+}
+
+// group returns the edges of group gi that the analysis keeps.
+func (a *analysis) group(gi int32) []*graph.Edge {
+	if a.isTrimmed != nil && a.isTrimmed[gi] {
+		return a.trimmed[gi]
+	}
+	return a.groups[gi]
 }
 
 // groupOf returns the index of the group of edges from→to (by vertex
@@ -536,12 +568,9 @@ func count(xs []bool) int {
 }
 
 // parallel splits edges, sorted by (from, to, technique) as the graph keeps
-// them, into runs that join the same two vertices, leaving out the dropped
-// ones (by edge UID; nil drops none), and returns with each run the index
-// in edges where it starts. A run shares the graph's slice unless one of
-// its edges is dropped.
-func parallel(edges []*graph.Edge, dropped []bool) ([][]*graph.Edge, []int32) {
-	isDropped := func(e *graph.Edge) bool { return dropped[e.UID] }
+// them, into runs that join the same two vertices, sharing the graph's
+// slice, and returns with each run the index in edges where it starts.
+func parallel(edges []*graph.Edge) ([][]*graph.Edge, []int32) {
 	// Most runs are one edge: sized once, the lists are not regrown.
 	out, starts := make([][]*graph.Edge, 0, len(edges)), make([]int32, 0, len(edges))
 	for i := 0; i < len(edges); {
@@ -549,14 +578,8 @@ func parallel(edges []*graph.Edge, dropped []bool) ([][]*graph.Edge, []int32) {
 		for j < len(edges) && edges[j].F == edges[i].F && edges[j].T == edges[i].T {
 			j++
 		}
-		run := edges[i:j:j]
-		if dropped != nil && slices.ContainsFunc(run, isDropped) {
-			run = slices.DeleteFunc(slices.Clone(run), isDropped)
-		}
-		if len(run) > 0 {
-			out = append(out, run)
-			starts = append(starts, int32(i))
-		}
+		out = append(out, edges[i:j:j])
+		starts = append(starts, int32(i))
 		i = j
 	}
 	return out, starts

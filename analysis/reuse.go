@@ -20,6 +20,8 @@ import (
 // trees and, per actor kind, its crossings before they were merged.
 type baseline struct {
 	g       *graph.Graph
+	groups  [][]*graph.Edge // analysis.groups and runs, the same for every analysis of g
+	runs    []int32
 	o       Options // normalized as newAnalysis does
 	dropped []bool  // by edge UID, the edges left out; nil when none
 	tiers   []*Tree // by tier
@@ -35,7 +37,7 @@ type kindBase struct {
 
 // baseline returns what a re-analysis may reuse of a, given its passes.
 func (a *analysis) baseline(kinds []kindFindings) *baseline {
-	b := &baseline{g: a.g, o: a.o, dropped: a.v.dropped, kinds: map[ActorKind]*kindBase{}}
+	b := &baseline{g: a.g, groups: a.groups, runs: a.runs, o: a.o, dropped: a.v.dropped, kinds: map[ActorKind]*kindBase{}}
 	for _, t := range a.tiers {
 		b.tiers = append(b.tiers, t.tree)
 	}
