@@ -200,3 +200,14 @@ func (kr *kindReuse) affected(run int32, from, to *graph.Vertex, en entrances) b
 	}
 	return changed
 }
+
+// Reach returns the cheapest paths from every actor of kind, the tree
+// Search finds from them with the analysis's Skip, when the analysis
+// searched from all of them; nil otherwise (kind not analysed, or From
+// set). The tree must not be modified.
+func (r *Result) Reach(kind ActorKind) *Tree {
+	if r.base == nil || r.base.o.From != nil || r.base.kinds[kind] == nil {
+		return nil
+	}
+	return r.base.kinds[kind].fwd
+}

@@ -211,3 +211,36 @@ func TestSortFindingsPacked(t *testing.T) {
 		}
 	}
 }
+
+// TestReachIsSearch checks the trees an analysis hands out against
+// searches of their own, with and without edges left out.
+func TestReachIsSearch(t *testing.T) {
+	t.Parallel()
+	for seed := range uint64(20) {
+		r := rand.New(rand.NewPCG(seed, 3))
+		g := randomGraph(t, r)
+		drop := make([]bool, len(g.Edges()))
+		for i := range drop {
+			drop[i] = r.IntN(5) == 0
+		}
+		for _, skip := range []func(*graph.Edge) bool{nil, func(e *graph.Edge) bool { return drop[e.UID] }} {
+			res := analysis.Analyze(g, analysis.Options{Skip: skip})
+			for _, kind := range []analysis.ActorKind{analysis.External, analysis.CompromisedContainer, analysis.MaliciousUser} {
+				got, want := res.Reach(kind), analysis.Search(g, analysis.Actors(g, kind), skip)
+				if got == nil {
+					t.Fatalf("seed %d: no tree for %s", seed, kind)
+				}
+				for _, v := range g.Vertices() {
+					gp, gok := got.Path(v)
+					wp, wok := want.Path(v)
+					if gok != wok || got.Cost(v) != want.Cost(v) || keys(gp) != keys(wp) {
+						t.Errorf("seed %d, %s, %s: reach %v %s, search %v %s", seed, kind, v.Key, got.Cost(v), keys(gp), want.Cost(v), keys(wp))
+					}
+				}
+			}
+		}
+		if tree := analysis.Analyze(g, analysis.Options{From: []*graph.Vertex{g.Lookup(graph.Internet)}}).Reach(analysis.External); tree != nil {
+			t.Errorf("seed %d: a tree from --from vertices handed out as every actor's", seed)
+		}
+	}
+}

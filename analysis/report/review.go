@@ -78,7 +78,9 @@ func Build(g *graph.Graph, o Options) *Review {
 	for _, kind := range []analysis.ActorKind{analysis.External, analysis.CompromisedContainer, analysis.MaliciousUser} {
 		vs := analysis.Actors(g, kind)
 		if len(vs) > 0 {
-			trees[kind] = analysis.Search(g, vs, o.Analysis.Skip)
+			if trees[kind] = res.Reach(kind); trees[kind] == nil {
+				trees[kind] = analysis.Search(g, vs, o.Analysis.Skip)
+			}
 		}
 		starts = append(starts, vs...)
 	}
