@@ -77,6 +77,16 @@ func Fixes(g *graph.Graph, o Options, base *Result, n int) []Fix {
 	var out []Fix
 	applied := map[string]bool{}
 	lacking := edgesLacking(g)
+	// A count's candidates are as many as the base's, tens of megabytes
+	// in a large estate, and once a count is neither the base of the next
+	// nor the analysis's own, its lists are written over by the next count
+	// rather than left to the collector.
+	var spare *baseline
+	recycle := func(b *baseline) {
+		if b != nil && b != base.base {
+			spare = b
+		}
+	}
 	for len(out) < n && current.findings > 0 {
 		var best *Fix
 		var bestAfter tally
@@ -100,11 +110,15 @@ func Fixes(g *graph.Graph, o Options, base *Result, n int) []Fix {
 			}
 			next := o
 			next.Skip = orSkip(o.Skip, func(e *graph.Edge) bool { return drop[e.UID] })
-			after := countFindings(g, next, current.byKind, current.base)
+			after := countFindings(g, next, current.byKind, current.base, spare)
+			spare = nil // its lists are after's now
 			closes := current.findings - after.findings
 			if closes > 0 && (best == nil || closes > best.Closes) {
 				best = &Fix{Control: c.control, Remedy: RemedyFor(c.control), Closes: closes, Remain: after.findings}
+				recycle(bestAfter.base)
 				bestAfter = after
+			} else {
+				recycle(after.base)
 			}
 		}
 		if best == nil {
@@ -112,6 +126,7 @@ func Fixes(g *graph.Graph, o Options, base *Result, n int) []Fix {
 		}
 		applied[best.Control] = true
 		out = append(out, *best)
+		recycle(current.base)
 		current = bestAfter
 	}
 	return out

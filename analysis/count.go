@@ -29,7 +29,7 @@ type causeTally struct {
 
 // Count returns the number of findings Analyze would return, without
 // laying out their paths: what measuring the effect of a change needs.
-func Count(g *graph.Graph, o Options) int { return countFindings(g, o, nil, nil).findings }
+func Count(g *graph.Graph, o Options) int { return countFindings(g, o, nil, nil, nil).findings }
 
 // findingsByKind counts findings by actor kind.
 func findingsByKind(fs []*Finding) map[ActorKind]int {
@@ -76,10 +76,12 @@ func compareCloseKeys(a, b closeKey) int {
 }
 
 // countFindings analyses g without laying out paths; hint, when known, is
-// roughly how many findings each actor kind has, and base an earlier
-// analysis to reuse (see reuse).
-func countFindings(g *graph.Graph, o Options, hint map[ActorKind]int, base *baseline) tally {
+// roughly how many findings each actor kind has, base an earlier analysis
+// to reuse (see reuse), and spare one no longer used, whose lists it may
+// write over.
+func countFindings(g *graph.Graph, o Options, hint map[ActorKind]int, base, spare *baseline) tally {
 	a := newAnalysis(g, o, base)
+	a.spare = spare
 	a.hint = hint // sizes the candidates when there is no base
 	byControl := map[string]*causeTally{}
 	add := func(missing []string, n int, sev Severity) {

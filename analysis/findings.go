@@ -114,6 +114,9 @@ type analysis struct {
 	// reuse, when set, is an earlier analysis of g with fewer edges left
 	// out, and what changed since.
 	reuse *reuse
+	// spare, when set, is an analysis no longer used: its lists of
+	// candidates may be written over.
+	spare *baseline
 }
 
 // tier is the targets of one impact, searched backward together: a
@@ -288,7 +291,13 @@ func (a *analysis) candidates(kind ActorKind, fwd *Tree, en entrances, kr *kindR
 		old = kr.base.cands
 		n = len(old) + len(old)/8
 	}
-	cands, groups := make([]cand, 0, n), make([]int32, 0, n)
+	var cands []cand
+	if kb := a.spare.kind(kind); kb != nil && cap(kb.cands) >= n {
+		cands = kb.cands[:0]
+	} else {
+		cands = make([]cand, 0, n)
+	}
+	groups := make([]int32, 0, n)
 	visits := newVisits(len(a.g.Vertices()))
 	next := 0 // in old, which is in group order too
 	for gi, all := range a.groups {

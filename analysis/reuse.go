@@ -49,6 +49,14 @@ func (a *analysis) baseline(kinds []kindFindings) *baseline {
 	return b
 }
 
+// kind returns what the pass of one actor kind left, or nil; b may be nil.
+func (b *baseline) kind(k ActorKind) *kindBase {
+	if b == nil {
+		return nil
+	}
+	return b.kinds[k]
+}
+
 // reuse is a baseline and how the analysis reusing it differs from it.
 type reuse struct {
 	base *baseline
