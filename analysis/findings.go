@@ -702,33 +702,13 @@ func compareCauses(sa, sb Severity, na, nb int, ca, cb string) int {
 // both: adding either closes it.
 func causes(findings []*Finding) []*Cause {
 	byControl := map[string]*Cause{}
-	// Most findings share their list of controls with the graph's edge
-	// they cross: the causes of each list are looked up once, by the
-	// list's address rather than by hashing every control's name.
-	type list struct {
-		first *string
-		n     int
-	}
-	byList := map[list][]*Cause{}
 	for _, f := range findings {
-		missing := f.Crossing.Missing
-		if len(missing) == 0 {
-			continue
-		}
-		k := list{&missing[0], len(missing)}
-		cs, ok := byList[k]
-		if !ok {
-			for _, c := range missing {
-				cause := byControl[c]
-				if cause == nil {
-					cause = &Cause{Control: c, Fix: RemedyFor(c)}
-					byControl[c] = cause
-				}
-				cs = append(cs, cause)
+		for _, c := range f.Crossing.Missing {
+			cause := byControl[c]
+			if cause == nil {
+				cause = &Cause{Control: c, Fix: RemedyFor(c)}
+				byControl[c] = cause
 			}
-			byList[k] = cs
-		}
-		for _, cause := range cs {
 			cause.Findings = append(cause.Findings, f)
 			cause.Severity = max(cause.Severity, f.Severity)
 		}
