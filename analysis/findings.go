@@ -104,6 +104,11 @@ type analysis struct {
 	// graph; runs holds, by group, the index in g.Edges() where each starts.
 	groups [][]*graph.Edge
 	runs   []int32
+	// ends holds, by group, the UIDs of the vertices it joins, and transit
+	// marks, by UID, the transit vertices: the pass over a million groups
+	// reads them in order rather than through the edges.
+	ends    [][2]int32
+	transit []bool
 	// trimmed holds the groups that lose edges to o.Skip, without them
 	// (empty when all go), marked by group in isTrimmed; nil when none do.
 	trimmed   map[int32][]*graph.Edge
@@ -136,9 +141,13 @@ func newAnalysis(g *graph.Graph, o Options, base *baseline) *analysis {
 	}
 	a := &analysis{g: g, o: o, v: newView(g, o.Skip)}
 	if base != nil && base.g == g {
-		a.groups, a.runs = base.groups, base.runs
+		a.groups, a.runs, a.ends = base.groups, base.runs, base.ends
 	} else {
-		a.groups, a.runs = parallel(g.Edges())
+		a.groups, a.runs, a.ends = parallel(g.Edges())
+	}
+	a.transit = make([]bool, len(g.Vertices()))
+	for _, x := range g.Vertices() {
+		a.transit[x.UID] = x.Kind.IsTransit()
 	}
 	if a.v.dropped != nil {
 		isDropped := func(e *graph.Edge) bool { return a.v.dropped[e.UID] }
@@ -300,13 +309,12 @@ func (a *analysis) candidates(kind ActorKind, fwd *Tree, en entrances, kr *kindR
 	groups := make([]int32, 0, n)
 	visits := newVisits(len(a.g.Vertices()))
 	next := 0 // in old, which is in group order too
-	for gi, all := range a.groups {
-		to := all[0].T
-		if to.Kind.IsTransit() {
+	for gi, ends := range a.ends {
+		if a.transit[ends[1]] {
 			continue
 		}
 		run := a.runs[gi]
-		if kr != nil && !kr.affected(run, all[0].F, to, en) {
+		if kr != nil && !kr.affected(run, ends[0], ends[1], a.transit, en) {
 			for next < len(old) && old[next].run < run {
 				next++
 			}
@@ -323,6 +331,7 @@ func (a *analysis) candidates(kind ActorKind, fwd *Tree, en entrances, kr *kindR
 		if !ok {
 			continue
 		}
+		to := group[0].T
 		for ti := range a.tiers {
 			t := &a.tiers[ti]
 			if t.tree.via[to.UID] == nil && t.target[to.UID] == nil {
@@ -578,10 +587,11 @@ func count(xs []bool) int {
 
 // parallel splits edges, sorted by (from, to, technique) as the graph keeps
 // them, into runs that join the same two vertices, sharing the graph's
-// slice, and returns with each run the index in edges where it starts.
-func parallel(edges []*graph.Edge) ([][]*graph.Edge, []int32) {
+// slice, and returns with each run the index in edges where it starts and
+// the UIDs of the two vertices.
+func parallel(edges []*graph.Edge) ([][]*graph.Edge, []int32, [][2]int32) {
 	// Most runs are one edge: sized once, the lists are not regrown.
-	out, starts := make([][]*graph.Edge, 0, len(edges)), make([]int32, 0, len(edges))
+	out, starts, ends := make([][]*graph.Edge, 0, len(edges)), make([]int32, 0, len(edges)), make([][2]int32, 0, len(edges))
 	for i := 0; i < len(edges); {
 		j := i + 1
 		for j < len(edges) && edges[j].F == edges[i].F && edges[j].T == edges[i].T {
@@ -589,9 +599,10 @@ func parallel(edges []*graph.Edge) ([][]*graph.Edge, []int32) {
 		}
 		out = append(out, edges[i:j:j])
 		starts = append(starts, int32(i))
+		ends = append(ends, [2]int32{int32(edges[i].F.UID), int32(edges[i].T.UID)})
 		i = j
 	}
-	return out, starts
+	return out, starts, ends
 }
 
 // visits checks findings' paths for loops without allocating, by vertex

@@ -20,8 +20,9 @@ import (
 // trees and, per actor kind, its crossings before they were merged.
 type baseline struct {
 	g       *graph.Graph
-	groups  [][]*graph.Edge // analysis.groups and runs, the same for every analysis of g
+	groups  [][]*graph.Edge // analysis.groups, runs and ends, the same for every analysis of g
 	runs    []int32
+	ends    [][2]int32
 	o       Options // normalized as newAnalysis does
 	dropped []bool  // by edge UID, the edges left out; nil when none
 	tiers   []*Tree // by tier
@@ -37,7 +38,7 @@ type kindBase struct {
 
 // baseline returns what a re-analysis may reuse of a, given its passes.
 func (a *analysis) baseline(kinds []kindFindings) *baseline {
-	b := &baseline{g: a.g, groups: a.groups, runs: a.runs, o: a.o, dropped: a.v.dropped, kinds: map[ActorKind]*kindBase{}}
+	b := &baseline{g: a.g, groups: a.groups, runs: a.runs, ends: a.ends, o: a.o, dropped: a.v.dropped, kinds: map[ActorKind]*kindBase{}}
 	for _, t := range a.tiers {
 		b.tiers = append(b.tiers, t.tree)
 	}
@@ -187,24 +188,26 @@ func (r *reuse) forKind(v *view, starts []*graph.Vertex, kb *kindBase) *kindReus
 	return &kindReuse{reuse: r, base: kb, fwd: fwd, fwdChanged: changed, hubs: map[int64]bool{}}
 }
 
-// affected reports whether the crossing at the group from→to, whose run
-// of edges starts at run, may differ from the baseline's: the group lost
-// an edge, or the cheapest path to its start or from its end changed. A
-// crossing out of a transit vertex starts at one of its entrances.
-func (kr *kindReuse) affected(run int32, from, to *graph.Vertex, en entrances) bool {
-	if kr.touched != nil && kr.touched[run] || kr.tierChanged != nil && kr.tierChanged[to.UID] {
+// affected reports whether the crossing at the group from→to (by vertex
+// UIDs), whose run of edges starts at run, may differ from the baseline's:
+// the group lost an edge, or the cheapest path to its start or from its
+// end changed. A crossing out of a transit vertex starts at one of its
+// entrances.
+func (kr *kindReuse) affected(run, from, to int32, transit []bool, en entrances) bool {
+	if kr.touched != nil && kr.touched[run] || kr.tierChanged != nil && kr.tierChanged[to] {
 		return true
 	}
-	if !from.Kind.IsTransit() {
-		return kr.fwdChanged != nil && kr.fwdChanged[from.UID]
+	if !transit[from] {
+		return kr.fwdChanged != nil && kr.fwdChanged[from]
 	}
-	changed, ok := kr.hubs[from.UID]
+	changed, ok := kr.hubs[int64(from)]
 	if !ok {
-		now := en.of(kr.fwd, from)
-		then, known := kr.base.en[from.UID]
+		hub := kr.fwd.v.g.VertexByID(int64(from))
+		now := en.of(kr.fwd, hub)
+		then, known := kr.base.en[hub.UID]
 		changed = !known || !slices.Equal(now, then) ||
 			kr.fwdChanged != nil && slices.ContainsFunc(now, func(x *graph.Edge) bool { return kr.fwdChanged[x.F.UID] })
-		kr.hubs[from.UID] = changed
+		kr.hubs[hub.UID] = changed
 	}
 	return changed
 }
