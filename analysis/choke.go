@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 
 	"gonum.org/v1/gonum/graph/flow"
@@ -69,12 +70,23 @@ type Fix struct {
 // that would close nothing are not proposed. The re-analyses count
 // findings without laying out their paths.
 func Fixes(g *graph.Graph, o Options, base *Result, n int) []Fix {
-	current := tally{findings: len(base.Findings), byKind: findingsByKind(base.Findings)}
+	current := tally{findings: len(base.Findings), byKind: findingsByKind(base.Findings), base: base.base}
 	for _, c := range base.Causes {
 		current.causes = append(current.causes, causeTally{c.Control, len(c.Findings), c.Severity})
 	}
 	var out []Fix
 	applied := map[string]bool{}
+	lacking := edgesLacking(g)
+	// A count's candidates are as many as the base's, tens of megabytes
+	// in a large estate, and once a count is neither the base of the next
+	// nor the analysis's own, its lists are written over by the next count
+	// rather than left to the collector.
+	var spare *baseline
+	recycle := func(b *baseline) {
+		if b != nil && b != base.base {
+			spare = b
+		}
+	}
 	for len(out) < n && current.findings > 0 {
 		var best *Fix
 		var bestAfter tally
@@ -87,17 +99,26 @@ func Fixes(g *graph.Graph, o Options, base *Result, n int) []Fix {
 				break
 			}
 			tried++
-			trial := map[string]bool{c.control: true}
-			for k := range applied {
-				trial[k] = true
+			// The edges each trial leaves out are marked from an index of
+			// the controls: a skip function that compared every edge's
+			// controls by name cost a map lookup per control per edge.
+			drop := make([]bool, len(g.Edges()))
+			for _, ctl := range append(slices.Collect(maps.Keys(applied)), c.control) {
+				for _, e := range lacking[ctl] {
+					drop[e] = true
+				}
 			}
 			next := o
-			next.Skip = orSkip(o.Skip, missingAny(trial))
-			after := countFindings(g, next, current.byKind)
+			next.Skip = orSkip(o.Skip, func(e *graph.Edge) bool { return drop[e.UID] })
+			after := countFindings(g, next, current.byKind, current.base, spare)
+			spare = nil // its lists are after's now
 			closes := current.findings - after.findings
 			if closes > 0 && (best == nil || closes > best.Closes) {
 				best = &Fix{Control: c.control, Remedy: RemedyFor(c.control), Closes: closes, Remain: after.findings}
+				recycle(bestAfter.base)
 				bestAfter = after
+			} else {
+				recycle(after.base)
 			}
 		}
 		if best == nil {
@@ -105,6 +126,7 @@ func Fixes(g *graph.Graph, o Options, base *Result, n int) []Fix {
 		}
 		applied[best.Control] = true
 		out = append(out, *best)
+		recycle(current.base)
 		current = bestAfter
 	}
 	return out
@@ -115,6 +137,17 @@ func Fixes(g *graph.Graph, o Options, base *Result, n int) []Fix {
 // the leading cause alone past 500,000 edges.
 func fixCandidates(g *graph.Graph) int {
 	return max(1, min(5, 1_000_000/max(1, len(g.Edges()))))
+}
+
+// edgesLacking indexes g's edges by the controls they lack, by edge UID.
+func edgesLacking(g *graph.Graph) map[string][]int32 {
+	out := map[string][]int32{}
+	for _, e := range g.Edges() {
+		for _, m := range e.Missing {
+			out[m] = append(out[m], int32(e.UID))
+		}
+	}
+	return out
 }
 
 // WithControl returns a skip function that removes every edge a control

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"sync"
 
@@ -61,6 +62,10 @@ type Result struct {
 	Findings []*Finding // most severe first
 	Causes   []*Cause   // most severe first, then most findings
 	Targets  []Target
+
+	// base is what re-analyses of the same graph with more edges left
+	// out (Fixes, Closes) reuse of this one.
+	base *baseline
 }
 
 // Analyze finds, for every actor kind, the boundary crossings without a
@@ -75,13 +80,15 @@ type Result struct {
 // O(E log V) — never actors × targets. The actor kinds are independent and
 // run in parallel.
 func Analyze(g *graph.Graph, o Options) *Result {
-	a := newAnalysis(g, o)
+	a := newAnalysis(g, o, nil)
 	res := &Result{Targets: a.targets}
-	for _, fs := range a.run(true) {
+	kinds := a.run(true)
+	for _, fs := range kinds {
 		res.Findings = append(res.Findings, fs.findings...)
 	}
 	sortFindings(res.Findings)
 	res.Causes = causes(res.Findings)
+	res.base = a.baseline(kinds)
 	return res
 }
 
@@ -92,10 +99,29 @@ type analysis struct {
 	v       *view
 	targets []Target
 	tiers   []tier
-	groups  [][]*graph.Edge
+	// groups are the runs of parallel edges of the whole graph, whichever
+	// this analysis leaves out (see group), shared by the analyses of one
+	// graph; runs holds, by group, the index in g.Edges() where each starts.
+	groups [][]*graph.Edge
+	runs   []int32
+	// ends holds, by group, the UIDs of the vertices it joins, and transit
+	// marks, by UID, the transit vertices: the pass over a million groups
+	// reads them in order rather than through the edges.
+	ends    [][2]int32
+	transit []bool
+	// trimmed holds the groups that lose edges to o.Skip, without them
+	// (empty when all go), marked by group in isTrimmed; nil when none do.
+	trimmed   map[int32][]*graph.Edge
+	isTrimmed []bool
 	// hint is roughly how many findings each actor kind will have, when a
 	// similar analysis has told: lists of millions are then sized once.
 	hint map[ActorKind]int
+	// reuse, when set, is an earlier analysis of g with fewer edges left
+	// out, and what changed since.
+	reuse *reuse
+	// spare, when set, is an analysis no longer used: its lists of
+	// candidates may be written over.
+	spare *baseline
 }
 
 // tier is the targets of one impact, searched backward together: a
@@ -107,12 +133,31 @@ type tier struct {
 	tree    *Tree
 }
 
-func newAnalysis(g *graph.Graph, o Options) *analysis {
+// newAnalysis prepares an analysis of g; base, when set, is an earlier
+// analysis whose searches and findings may be reused (see reuse).
+func newAnalysis(g *graph.Graph, o Options, base *baseline) *analysis {
 	if o.MinBoundary == graph.BoundaryNone {
 		o.MinBoundary = graph.BoundaryPod
 	}
 	a := &analysis{g: g, o: o, v: newView(g, o.Skip)}
-	a.groups = parallel(g.Edges(), a.v.dropped)
+	if base != nil && base.g == g {
+		a.groups, a.runs, a.ends = base.groups, base.runs, base.ends
+	} else {
+		a.groups, a.runs, a.ends = parallel(g.Edges())
+	}
+	a.transit = make([]bool, len(g.Vertices()))
+	for _, x := range g.Vertices() {
+		a.transit[x.UID] = x.Kind.IsTransit()
+	}
+	if a.v.dropped != nil {
+		isDropped := func(e *graph.Edge) bool { return a.v.dropped[e.UID] }
+		a.trimmed, a.isTrimmed = map[int32][]*graph.Edge{}, make([]bool, len(a.groups))
+		for gi, group := range a.groups {
+			if slices.ContainsFunc(group, isDropped) {
+				a.trimmed[int32(gi)], a.isTrimmed[gi] = slices.DeleteFunc(slices.Clone(group), isDropped), true
+			}
+		}
+	}
 	a.targets = Targets(g, o.Targets)
 	if o.Only != nil {
 		a.targets = slices.DeleteFunc(a.targets, func(t Target) bool { return !slices.Contains(o.Only, t.Vertex) })
@@ -124,6 +169,8 @@ func newAnalysis(g *graph.Graph, o Options) *analysis {
 		last := &a.tiers[len(a.tiers)-1]
 		last.targets = append(last.targets, t)
 	}
+	a.reuse = newReuse(a, base)
+	changed := make([][]bool, len(a.tiers))
 	var wg sync.WaitGroup
 	for i := range a.tiers {
 		wg.Go(func() {
@@ -134,19 +181,31 @@ func newAnalysis(g *graph.Graph, o Options) *analysis {
 				t.target[t.targets[j].Vertex.UID] = &t.targets[j]
 				vs[j] = t.targets[j].Vertex
 			}
-			t.tree = search(a.v.reversed(), vs)
+			if a.reuse == nil {
+				t.tree = search(a.v.reversed(), vs)
+				return
+			}
+			t.tree, changed[i] = a.reuse.tree(a.v.reversed(), vs, a.reuse.base.tiers[i])
 		})
 	}
 	wg.Wait()
+	if a.reuse != nil {
+		a.reuse.tiersChanged(changed)
+	}
 	return a
 }
 
-// kindFindings are one actor kind's findings, or without their paths,
-// what a tally needs of them.
+// kindFindings are one actor kind's findings, what a re-analysis may
+// reuse of its pass, and without the findings' paths (keep false), what
+// a tally needs: the candidates in base, the index of each one's group,
+// and which are no findings.
 type kindFindings struct {
 	kind     ActorKind
 	findings []*Finding
-	found    []found
+	base     *kindBase
+	groups   []int32
+	drop     []bool
+	dropped  int // how many drop marks
 }
 
 // run analyses every actor kind, in parallel, and returns their findings
@@ -178,134 +237,182 @@ func (a *analysis) kind(kind ActorKind, keep bool) kindFindings {
 	if len(starts) == 0 {
 		return out
 	}
-	n := a.hint[kind] + a.hint[kind]/8
-	var hits []hit     // aligned with out.findings or out.found
-	var straight []int // indices in hits of straight crossings, in group order
-	if n > 0 {
-		hits, straight = make([]hit, 0, n), make([]int, 0, n)
-		if keep {
-			out.findings = make([]*Finding, 0, n)
-		} else {
-			out.found = make([]found, 0, n)
-		}
+	var kr *kindReuse
+	var fwd *Tree
+	if a.reuse != nil && a.reuse.base.kinds[kind] != nil {
+		kr = a.reuse.forKind(a.v, starts, a.reuse.base.kinds[kind])
+		fwd = kr.fwd
+	} else {
+		fwd = search(a.v, starts)
 	}
-	fwd := search(a.v, starts)
 	en := entrances{}
+	cands, groups := a.candidates(kind, fwd, en, kr)
+	drop := a.merge(cands)
+	out.base = &kindBase{fwd: fwd, en: en, cands: cands}
+	out.groups, out.drop, out.dropped = groups, drop, count(drop)
+	if !keep {
+		return out
+	}
+	// A large estate has millions of findings, each with its steps: they
+	// are laid out in a few large blocks rather than as millions of small
+	// objects, which the collector would visit one by one for as long as
+	// the analysis is kept.
+	slab := make([]Finding, len(cands)-out.dropped)
+	out.findings = make([]*Finding, 0, len(slab))
+	var steps arena
+	for i, c := range cands {
+		if drop[i] {
+			continue
+		}
+		t := &a.tiers[c.tier]
+		cr, _ := crossingAt(fwd, en, a.group(groups[i]), a.o.MinBoundary)
+		f := &slab[len(out.findings)]
+		cr.finding(f, &steps, fwd, t.tree)
+		f.Actor, f.Target = kind, *t.target[f.Path.To().UID]
+		f.Severity, f.Score = severityOf(f.Target.Impact, f.Path.Cost)
+		out.findings = append(out.findings, f)
+	}
+	return out
+}
+
+// cand is a crossing that reaches a target, before crossings that share
+// their ends are merged: a finding, if it survives the merge. It names
+// its group of edges by where the group's run starts in the graph's edge
+// list, which does not change when other edges are left out, so that a
+// re-analysis can take it over. It holds no pointers: there are millions.
+type cand struct {
+	run  int32 // index in g.Edges() of the first edge joining the crossing's ends
+	from int32 // UID of the crossing's start
+	in   int32 // UID of the edge into a transit vertex, or -1
+	tier int8  // index in analysis.tiers of the target's impact
+	sev  int8
+	cost float64
+}
+
+// candidates returns the crossings of one actor kind that reach a target,
+// in group order, and the index in a.groups of each one's group. With kr,
+// a crossing that nothing it depends on changed for is taken over from
+// the earlier analysis rather than worked out again.
+func (a *analysis) candidates(kind ActorKind, fwd *Tree, en entrances, kr *kindReuse) ([]cand, []int32) {
+	n := a.hint[kind] + a.hint[kind]/8
+	var old []cand
+	if kr != nil {
+		old = kr.base.cands
+		n = len(old) + len(old)/8
+	}
+	var cands []cand
+	if kb := a.spare.kind(kind); kb != nil && cap(kb.cands) >= n {
+		cands = kb.cands[:0]
+	} else {
+		cands = make([]cand, 0, n)
+	}
+	groups := make([]int32, 0, n)
 	visits := newVisits(len(a.g.Vertices()))
-	// A finding is its actor kind, crossing and target; the target follows
-	// from the crossing's end, so within one kind the crossing's two ends
-	// name it. A crossing straight along a group of edges is the only one
-	// between its ends; one through a transit vertex may share its ends
-	// with another through a transit vertex, or with a straight one: of
-	// those, the cheapest is the finding, the first in edge order on a tie.
-	through := map[[2]*graph.Vertex]int{} // crossings through a transit vertex → index in hits
-	for gi, group := range a.groups {
-		if group[0].T.Kind.IsTransit() {
+	next := 0 // in old, which is in group order too
+	for gi, ends := range a.ends {
+		if a.transit[ends[1]] {
+			continue
+		}
+		run := a.runs[gi]
+		if kr != nil && !kr.affected(run, ends[0], ends[1], a.transit, en) {
+			for next < len(old) && old[next].run < run {
+				next++
+			}
+			if next < len(old) && old[next].run == run {
+				cands, groups = append(cands, old[next]), append(groups, int32(gi))
+			}
+			continue
+		}
+		group := a.group(int32(gi))
+		if len(group) == 0 {
 			continue
 		}
 		c, ok := crossingAt(fwd, en, group, a.o.MinBoundary)
 		if !ok {
 			continue
 		}
-		to := c.e.T
-		for _, t := range a.tiers {
+		to := group[0].T
+		for ti := range a.tiers {
+			t := &a.tiers[ti]
 			if t.tree.via[to.UID] == nil && t.target[to.UID] == nil {
 				continue // this tier is not reached from here
 			}
 			if !visits.loopless(fwd, c, t.tree) {
 				break // it would pass a vertex twice: a detour, not an attack
 			}
-			h := hit{group: gi, cost: c.cost(fwd, t.tree), through: c.in != nil}
-			at := len(hits)
-			if h.through {
-				id := [2]*graph.Vertex{c.from, to}
-				if i, dup := through[id]; dup {
-					if h.cost >= hits[i].cost {
-						break
-					}
-					at = i
-				} else {
-					through[id] = at
-				}
+			cost := c.cost(fwd, t.tree)
+			sev, _ := severityOf(t.impact, cost)
+			in := int32(-1)
+			if c.in != nil {
+				in = int32(c.in.UID)
 			}
-			if keep {
-				f := c.finding(fwd, t.tree)
-				f.Actor, f.Target = kind, *t.target[f.Path.To().UID]
-				f.Severity, f.Score = severityOf(f.Target.Impact, f.Path.Cost)
-				out.findings = put(out.findings, at, f)
-			} else {
-				sev, _ := severityOf(t.impact, h.cost)
-				in := int32(-1)
-				if c.in != nil {
-					in = int32(c.in.UID)
-				}
-				out.found = put(out.found, at, found{int32(c.from.UID), int32(to.UID), int32(t.tree.end(to).UID), int32(gi), in, int8(sev)})
-			}
-			if at == len(hits) && !h.through {
-				straight = append(straight, at)
-			}
-			hits = put(hits, at, h)
+			cands = append(cands, cand{run: run, from: int32(c.from.UID), in: in, tier: int8(ti), sev: int8(sev), cost: cost})
+			groups = append(groups, int32(gi))
 			break
 		}
 	}
-	// A crossing through a transit vertex and a straight one with the same
-	// ends: the straight one is the group from→to, if it made a finding.
-	drop := make([]bool, len(hits))
+	return cands, groups
+}
+
+// merge marks the candidates that are not findings. A finding is its
+// actor kind, crossing and target; the target follows from the
+// crossing's end, so within one kind the crossing's two ends name it. A
+// crossing straight along a group of edges is the only one between its
+// ends; one through a transit vertex may share its ends with another
+// through a transit vertex, or with a straight one: of those, the
+// cheapest is the finding, the first in edge order on a tie.
+func (a *analysis) merge(cands []cand) []bool {
+	drop := make([]bool, len(cands))
+	edges := a.g.Edges()
+	through := map[[2]int32]int{} // crossings through a transit vertex → index in cands
+	for i, c := range cands {
+		if c.in < 0 {
+			continue
+		}
+		id := [2]int32{c.from, int32(edges[c.run].T.UID)}
+		if j, dup := through[id]; dup {
+			if c.cost >= cands[j].cost {
+				drop[i] = true
+				continue
+			}
+			drop[j] = true
+		}
+		through[id] = i
+	}
+	// The straight crossing with the same ends is the group from→to, if it
+	// made a candidate.
 	for id, i := range through {
-		gi, ok := a.groupOf(id[0], id[1])
+		gi, ok := a.groupOf(int64(id[0]), int64(id[1]))
 		if !ok {
 			continue
 		}
-		k, ok := slices.BinarySearchFunc(straight, gi, func(at, gi int) int { return cmp.Compare(hits[at].group, gi) })
-		if !ok {
+		j, ok := slices.BinarySearchFunc(cands, a.runs[gi], func(c cand, run int32) int { return cmp.Compare(c.run, run) })
+		if !ok || cands[j].in >= 0 {
 			continue
 		}
-		j := straight[k]
-		if hits[i].cost < hits[j].cost || hits[i].cost == hits[j].cost && hits[i].group < hits[j].group {
+		if cands[i].cost < cands[j].cost || cands[i].cost == cands[j].cost && cands[i].run < cands[j].run {
 			drop[j] = true
 		} else {
 			drop[i] = true
 		}
 	}
-	if keep {
-		out.findings = dropMarked(out.findings, drop)
-	} else {
-		out.found = dropMarked(out.found, drop)
+	return drop
+}
+
+// group returns the edges of group gi that the analysis keeps.
+func (a *analysis) group(gi int32) []*graph.Edge {
+	if a.isTrimmed != nil && a.isTrimmed[gi] {
+		return a.trimmed[gi]
 	}
-	return out
+	return a.groups[gi]
 }
 
-// put sets xs[at] to x, appending when at is len(xs).
-func put[T any](xs []T, at int, x T) []T {
-	if at == len(xs) {
-		return append(xs, x)
-	}
-	xs[at] = x
-	return xs
-}
-
-// hit is a finding while one actor kind's findings are collected.
-type hit struct {
-	group   int // index in analysis.groups of the crossing's edges
-	cost    float64
-	through bool // the crossing leaves a transit vertex
-}
-
-// groupOf returns the index of the group of edges from→to, if any.
-func (a *analysis) groupOf(from, to *graph.Vertex) (int, bool) {
-	return slices.BinarySearchFunc(a.groups, [2]int64{from.UID, to.UID}, func(g []*graph.Edge, k [2]int64) int {
+// groupOf returns the index of the group of edges from→to (by vertex
+// UIDs), if any.
+func (a *analysis) groupOf(from, to int64) (int, bool) {
+	return slices.BinarySearchFunc(a.groups, [2]int64{from, to}, func(g []*graph.Edge, k [2]int64) int {
 		return cmp.Or(cmp.Compare(g[0].F.UID, k[0]), cmp.Compare(g[0].T.UID, k[1]))
 	})
-}
-
-func dropMarked[T any](xs []T, drop []bool) []T {
-	out := xs[:0]
-	for i, x := range xs {
-		if !drop[i] {
-			out = append(out, x)
-		}
-	}
-	return out
 }
 
 // entrances are, per transit vertex, the cheapest edges into it from
@@ -433,49 +540,69 @@ func (c crossing) cost(fwd, back *Tree) float64 {
 	return cost
 }
 
-// finding returns the crossing's finding: the cheapest path from an actor
-// to its start, through it, and on along back, the cheapest path from its
-// end to a target. The steps are laid out in one allocation: there are
-// millions of findings in a large estate.
-func (c crossing) finding(fwd, back *Tree) *Finding {
+// finding sets f to the crossing's finding: the cheapest path from an
+// actor to its start, through it, and on along back, the cheapest path
+// from its end to a target. The steps are taken from steps.
+func (c crossing) finding(f *Finding, steps *arena, fwd, back *Tree) {
 	head, tail := fwd.depth(c.from), back.depth(c.e.T)
 	step := head
 	if c.in != nil {
 		step++
 	}
-	steps := make([]*graph.Edge, step+1+tail)
-	fwd.fill(steps[:head], c.from)
+	path := steps.take(step + 1 + tail)
+	fwd.fill(path[:head], c.from)
 	if c.in != nil {
-		steps[head] = c.in
+		path[head] = c.in
 	}
-	steps[step] = c.e
-	back.fill(steps[step+1:], c.e.T)
-	return &Finding{Path: Path{Steps: steps, Cost: c.cost(fwd, back)},
+	path[step] = c.e
+	back.fill(path[step+1:], c.e.T)
+	*f = Finding{Path: Path{Steps: path, Cost: c.cost(fwd, back)},
 		Crossing: Crossing{Step: step, Boundary: c.boundary, From: c.from, Missing: c.missing}}
 }
 
+// arena hands out the steps of many paths from a few large blocks.
+type arena []*graph.Edge
+
+const arenaBlock = 1 << 16
+
+// take returns n steps, capped so that appending to them copies.
+func (a *arena) take(n int) []*graph.Edge {
+	if n > len(*a) {
+		*a = make([]*graph.Edge, max(n, arenaBlock))
+	}
+	out := (*a)[:n:n]
+	*a = (*a)[n:]
+	return out
+}
+
+func count(xs []bool) int {
+	n := 0
+	for _, x := range xs {
+		if x {
+			n++
+		}
+	}
+	return n
+}
+
 // parallel splits edges, sorted by (from, to, technique) as the graph keeps
-// them, into runs that join the same two vertices, leaving out the dropped
-// ones (by edge UID; nil drops none). A run shares the graph's slice unless
-// one of its edges is dropped.
-func parallel(edges []*graph.Edge, dropped []bool) [][]*graph.Edge {
-	isDropped := func(e *graph.Edge) bool { return dropped[e.UID] }
-	var out [][]*graph.Edge
+// them, into runs that join the same two vertices, sharing the graph's
+// slice, and returns with each run the index in edges where it starts and
+// the UIDs of the two vertices.
+func parallel(edges []*graph.Edge) ([][]*graph.Edge, []int32, [][2]int32) {
+	// Most runs are one edge: sized once, the lists are not regrown.
+	out, starts, ends := make([][]*graph.Edge, 0, len(edges)), make([]int32, 0, len(edges)), make([][2]int32, 0, len(edges))
 	for i := 0; i < len(edges); {
 		j := i + 1
 		for j < len(edges) && edges[j].F == edges[i].F && edges[j].T == edges[i].T {
 			j++
 		}
-		run := edges[i:j:j]
-		if dropped != nil && slices.ContainsFunc(run, isDropped) {
-			run = slices.DeleteFunc(slices.Clone(run), isDropped)
-		}
-		if len(run) > 0 {
-			out = append(out, run)
-		}
+		out = append(out, edges[i:j:j])
+		starts = append(starts, int32(i))
+		ends = append(ends, [2]int32{int32(edges[i].F.UID), int32(edges[i].T.UID)})
 		i = j
 	}
-	return out
+	return out, starts, ends
 }
 
 // visits checks findings' paths for loops without allocating, by vertex
@@ -515,28 +642,53 @@ func (vs *visits) loopless(fwd *Tree, c crossing, back *Tree) bool {
 // sortFindings orders findings most severe first: by score, then impact,
 // then the cheaper path, then as their IDs would sort. Millions of findings
 // tie on the first three, so the IDs are compared by vertex UIDs, which
-// follow sorted keys (and the actor by its name's rank), on a compact copy
-// of the sort keys rather than by chasing pointers.
+// follow sorted keys (and the actor by its name's rank), packed into one
+// word of a compact copy of the sort keys rather than by chasing pointers.
+// The two halves are sorted in parallel and merged.
 func sortFindings(fs []*Finding) {
 	type sortKey struct {
-		score, impact     int
-		cost              float64
-		actor             int
-		from, end, target int64
-		f                 *Finding
+		score, impact int32
+		cost          float64
+		id            uint64 // actor rank, crossing start, crossing end, target: 4+20+20+20 bits
+		f             *Finding
 	}
 	keys := make([]sortKey, len(fs))
 	for i, f := range fs {
-		keys[i] = sortKey{f.Score, int(f.Target.Impact), f.Path.Cost, actorRank[f.Actor],
-			f.Crossing.From.UID, f.crossingEnd().UID, f.Target.Vertex.UID, f}
+		from, end, target := uint64(f.Crossing.From.UID), uint64(f.crossingEnd().UID), uint64(f.Target.Vertex.UID)
+		if max(from, end, target) >= 1<<20 || f.Score > math.MaxInt32 || f.Score < math.MinInt32 {
+			sortFindingsSlow(fs)
+			return
+		}
+		keys[i] = sortKey{int32(f.Score), int32(f.Target.Impact), f.Path.Cost,
+			uint64(actorRank[f.Actor])<<60 | from<<40 | end<<20 | target, f}
 	}
-	slices.SortFunc(keys, func(a, b sortKey) int {
+	compare := func(a, b sortKey) int {
 		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(b.impact, a.impact), cmp.Compare(a.cost, b.cost),
-			cmp.Compare(a.actor, b.actor), cmp.Compare(a.from, b.from), cmp.Compare(a.end, b.end), cmp.Compare(a.target, b.target))
-	})
-	for i := range keys {
-		fs[i] = keys[i].f
+			cmp.Compare(a.id, b.id))
 	}
+	left, right := keys[:len(keys)/2], keys[len(keys)/2:]
+	var wg sync.WaitGroup
+	wg.Go(func() { slices.SortFunc(left, compare) })
+	slices.SortFunc(right, compare)
+	wg.Wait()
+	// No two findings have the same ID, so the merge has no ties to break.
+	for i := range fs {
+		if len(right) == 0 || len(left) > 0 && compare(left[0], right[0]) < 0 {
+			fs[i], left = left[0].f, left[1:]
+		} else {
+			fs[i], right = right[0].f, right[1:]
+		}
+	}
+}
+
+// sortFindingsSlow is sortFindings for graphs too large to pack a
+// finding's ID into a word.
+func sortFindingsSlow(fs []*Finding) {
+	slices.SortFunc(fs, func(a, b *Finding) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(b.Target.Impact, a.Target.Impact), cmp.Compare(a.Path.Cost, b.Path.Cost),
+			cmp.Compare(actorRank[a.Actor], actorRank[b.Actor]), cmp.Compare(a.Crossing.From.UID, b.Crossing.From.UID),
+			cmp.Compare(a.crossingEnd().UID, b.crossingEnd().UID), cmp.Compare(a.Target.Vertex.UID, b.Target.Vertex.UID))
+	})
 }
 
 // actorRank orders actor kinds by name, as finding IDs begin with it.

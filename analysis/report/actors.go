@@ -38,53 +38,75 @@ func actors(g *graph.Graph, res *analysis.Result, fromInternet *analysis.Tree) [
 		entry   *Entry
 		targets map[*graph.Vertex]bool
 	}
-	var out []ActorSummary
-	for _, kind := range []analysis.ActorKind{analysis.External, analysis.CompromisedContainer, analysis.MaliciousUser} {
-		s := ActorSummary{Kind: kind, Starts: len(analysis.Actors(g, kind))}
-		entries := map[any]*acc{}
-		get := func(k any, v *graph.Vertex, step *graph.Edge) *acc {
-			if entries[k] == nil {
-				e := &Entry{Vertex: v, Step: step}
-				if v.Kind == graph.KindContainer && fromInternet != nil && fromInternet.Reached(v) {
-					e.InternetFacing = true
-				}
-				entries[k] = &acc{entry: e, targets: map[*graph.Vertex]bool{}}
-			}
-			return entries[k]
+	newAcc := func(v *graph.Vertex, step *graph.Edge) *acc {
+		e := &Entry{Vertex: v, Step: step}
+		if v.Kind == graph.KindContainer && fromInternet != nil && fromInternet.Reached(v) {
+			e.InternetFacing = true
 		}
-		if kind == analysis.External {
-			for _, v := range analysis.Actors(g, kind) {
-				for _, e := range g.EdgesFrom(v) {
-					get(e, e.T, e)
-				}
+		return &acc{entry: e, targets: map[*graph.Vertex]bool{}}
+	}
+	kinds := []analysis.ActorKind{analysis.External, analysis.CompromisedContainer, analysis.MaliciousUser}
+	out := make([]ActorSummary, len(kinds))
+	// The external attacker's entries are its first steps; the others'
+	// are where they start. One pass over the findings fills all three.
+	bySteps := map[*graph.Edge]*acc{}
+	byStart := make([]map[*graph.Vertex]*acc, len(kinds))
+	for i, kind := range kinds {
+		out[i] = ActorSummary{Kind: kind, Starts: len(analysis.Actors(g, kind))}
+		byStart[i] = map[*graph.Vertex]*acc{}
+	}
+	for _, v := range analysis.Actors(g, analysis.External) {
+		for _, e := range g.EdgesFrom(v) {
+			if bySteps[e] == nil {
+				bySteps[e] = newAcc(e.T, e)
 			}
 		}
-		for _, f := range res.Findings {
-			if f.Actor != kind {
-				continue
-			}
-			s.Findings++
-			s.Worst = max(s.Worst, f.Severity)
-			var a *acc
-			if kind == analysis.External {
-				first := f.Path.Steps[0]
-				a = get(first, first.T, first)
-			} else {
-				a = get(f.Path.From(), f.Path.From(), nil)
-			}
-			a.entry.Findings++
-			a.entry.Worst = max(a.entry.Worst, f.Severity)
-			a.targets[f.Target.Vertex] = true
+	}
+	for _, f := range res.Findings {
+		i := slices.Index(kinds, f.Actor)
+		if i < 0 {
+			continue
 		}
-		for _, a := range entries {
+		s := &out[i]
+		s.Findings++
+		s.Worst = max(s.Worst, f.Severity)
+		var a *acc
+		if f.Actor == analysis.External {
+			first := f.Path.Steps[0]
+			if a = bySteps[first]; a == nil {
+				a = newAcc(first.T, first)
+				bySteps[first] = a
+			}
+		} else {
+			from := f.Path.From()
+			if a = byStart[i][from]; a == nil {
+				a = newAcc(from, nil)
+				byStart[i][from] = a
+			}
+		}
+		a.entry.Findings++
+		a.entry.Worst = max(a.entry.Worst, f.Severity)
+		a.targets[f.Target.Vertex] = true
+	}
+	for i, kind := range kinds {
+		s := &out[i]
+		add := func(a *acc) {
 			a.entry.Targets = len(a.targets)
 			s.Entries = append(s.Entries, *a.entry)
+		}
+		if kind == analysis.External {
+			for _, a := range bySteps {
+				add(a)
+			}
+		} else {
+			for _, a := range byStart[i] {
+				add(a)
+			}
 		}
 		slices.SortFunc(s.Entries, func(a, b Entry) int {
 			return cmp.Or(cmp.Compare(b.Worst, a.Worst), cmp.Compare(b.Findings, a.Findings),
 				cmp.Compare(a.Vertex.Key, b.Vertex.Key), cmp.Compare(stepLabel(a.Step), stepLabel(b.Step)))
 		})
-		out = append(out, s)
 	}
 	return out
 }

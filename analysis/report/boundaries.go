@@ -43,16 +43,30 @@ func boundaries(g *graph.Graph, eff []graph.Boundary, res *analysis.Result) []Bo
 	present := make([]map[string]*ControlCount, len(rows))
 	offend := make([]map[string]*ControlCount, len(rows))
 	byRule := make([]map[string]*RuleCount, len(rows))
-	ruleControls := make([]map[string]bool, len(rows))
 	for b := range rows {
 		rows[b].Boundary = graph.Boundary(b)
-		present[b], offend[b], byRule[b], ruleControls[b] = map[string]*ControlCount{}, map[string]*ControlCount{}, map[string]*RuleCount{}, map[string]bool{}
+		present[b], offend[b], byRule[b] = map[string]*ControlCount{}, map[string]*ControlCount{}, map[string]*RuleCount{}
 	}
 	count := func(m map[string]*ControlCount, c string) *ControlCount {
-		if m[c] == nil {
-			m[c] = &ControlCount{Control: c}
+		cc := m[c]
+		if cc == nil {
+			cc = &ControlCount{Control: c}
+			m[c] = cc
 		}
-		return m[c]
+		return cc
+	}
+	// Steps are counted per control and boundary in one lookup per control
+	// of each step, and spread over the rows once per control: there are a
+	// million steps, and a few thousand controls.
+	type perBoundary [graph.BoundaryCluster + 1]int
+	presentSteps, missingSteps := map[string]*perBoundary{}, map[string]*perBoundary{}
+	tallyStep := func(m map[string]*perBoundary, c string, b graph.Boundary) {
+		n := m[c]
+		if n == nil {
+			n = &perBoundary{}
+			m[c] = n
+		}
+		n[b]++
 	}
 	for _, e := range g.Edges() {
 		b := eff[e.UID]
@@ -68,26 +82,46 @@ func boundaries(g *graph.Graph, eff []graph.Boundary, res *analysis.Result) []Bo
 			r.Unguarded++
 		}
 		for _, c := range e.Present {
-			count(present[b], c).Steps++
+			tallyStep(presentSteps, c, b)
 		}
 		for _, c := range e.Missing {
-			count(offend[b], c).Steps++
-			rule := RuleOf(c)
+			tallyStep(missingSteps, c, b)
+		}
+	}
+	for c, n := range presentSteps {
+		for b, steps := range n {
+			if steps > 0 {
+				count(present[b], c).Steps += steps
+			}
+		}
+	}
+	for c, n := range missingSteps {
+		rule := RuleOf(c)
+		for b, steps := range n {
+			if steps == 0 {
+				continue
+			}
+			count(offend[b], c).Steps += steps
 			rc := byRule[b][rule.ID]
 			if rc == nil {
 				rc = &RuleCount{Rule: rule}
 				byRule[b][rule.ID] = rc
 			}
-			rc.Steps++
-			if !ruleControls[b][c] {
-				ruleControls[b][c] = true
-				rc.Controls++
-			}
+			rc.Steps += steps
+			rc.Controls++
 		}
 	}
-	for _, f := range res.Findings {
-		for _, c := range f.Crossing.Missing {
-			count(offend[f.Crossing.Boundary], c).Findings++
+	// A cause holds the findings its control lets through: counted by the
+	// boundary they cross, each control is looked up once per boundary.
+	for _, cause := range res.Causes {
+		var n perBoundary
+		for _, f := range cause.Findings {
+			n[f.Crossing.Boundary]++
+		}
+		for b, findings := range n {
+			if findings > 0 {
+				count(offend[b], cause.Control).Findings += findings
+			}
 		}
 	}
 	for b := range rows {

@@ -42,6 +42,9 @@ func (r *Review) findingSections(d *document) {
 	}
 	d.tab(t.alignRight(0, 2))
 	shown := map[string]int{} // snippet → the cause that shows it
+	// listed marks, by vertex UID, 1 + the last cause whose targets name
+	// it: a cause may have a million findings and few targets.
+	listed := make([]int, len(r.Graph.Vertices()))
 	for i, c := range r.Result.Causes {
 		d.h3(causeHeading(i, c.Control))
 		worst := c.Findings[0]
@@ -63,15 +66,17 @@ func (r *Review) findingSections(d *document) {
 				"accepted risk rather than a fix, and guard the agent's image supply chain and configuration.", code(obj), esc(a.Role)))
 		}
 		var ts []string
-		seen := map[*graph.Vertex]bool{}
+		distinct := 0
 		for _, f := range c.Findings {
-			if !seen[f.Target.Vertex] {
-				seen[f.Target.Vertex] = true
-				ts = append(ts, code(string(f.Target.Vertex.Key)))
+			if u := f.Target.Vertex.UID; listed[u] != i+1 {
+				listed[u] = i + 1
+				if distinct++; distinct <= 5 {
+					ts = append(ts, code(string(f.Target.Vertex.Key)))
+				}
 			}
 		}
-		if len(ts) > 5 {
-			ts = append(ts[:5], fmt.Sprintf("%d more", len(ts)-5))
+		if distinct > 5 {
+			ts = append(ts, fmt.Sprintf("%d more", distinct-5))
 		}
 		d.list(
 			fmt.Sprintf("Worst path (%s, %s): %s.", worst.Severity, esc(worst.Actor.String()), pathLine(worst.Path)),

@@ -1,10 +1,10 @@
 package report
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/trustpath/trustpath/analysis"
 	"github.com/trustpath/trustpath/graph"
@@ -57,7 +57,13 @@ func Build(g *graph.Graph, o Options) *Review {
 		o.Fixes = 5
 	}
 	res := analysis.Analyze(g, o.Analysis)
-	r := &Review{Title: o.Title, Graph: g, Scope: o.Scope, Result: res, Effective: effectiveBoundaries(g)}
+	r := &Review{Title: o.Title, Graph: g, Scope: o.Scope, Result: res}
+	// Verifying the fixes is the longest part, and parts of it run on one
+	// core: the rest of the review is assembled beside it. Both only read
+	// the graph and the analysis.
+	var fixes sync.WaitGroup
+	fixes.Go(func() { r.Fixes = analysis.Fixes(g, o.Analysis, res, o.Fixes) })
+	r.Effective = effectiveBoundaries(g)
 	if r.Title == "" {
 		r.Title = "Threat model"
 		if cs := g.Clusters(); len(cs) > 0 {
@@ -72,7 +78,9 @@ func Build(g *graph.Graph, o Options) *Review {
 	for _, kind := range []analysis.ActorKind{analysis.External, analysis.CompromisedContainer, analysis.MaliciousUser} {
 		vs := analysis.Actors(g, kind)
 		if len(vs) > 0 {
-			trees[kind] = analysis.Search(g, vs, o.Analysis.Skip)
+			if trees[kind] = res.Reach(kind); trees[kind] == nil {
+				trees[kind] = analysis.Search(g, vs, o.Analysis.Skip)
+			}
 		}
 		starts = append(starts, vs...)
 	}
@@ -89,7 +97,7 @@ func Build(g *graph.Graph, o Options) *Review {
 	}
 	chokes := analysis.ChokePoints(g, starts, high, o.Analysis.Skip)
 	r.Chokes = chokeEffects(g, o.Analysis, res, starts, chokes, 5)
-	r.Fixes = analysis.Fixes(g, o.Analysis, res, o.Fixes)
+	fixes.Wait()
 	return r
 }
 
@@ -99,28 +107,31 @@ func Build(g *graph.Graph, o Options) *Review {
 func topPaths(fs []*analysis.Finding, n int) []*analysis.Finding {
 	type pair struct{ from, to *graph.Vertex }
 	seen := map[pair]bool{}
-	var picked []*analysis.Finding
-	pick := func(f *analysis.Finding) {
-		p := pair{f.Path.From(), f.Target.Vertex}
+	var picked []int // indices in fs: the findings are told in their order
+	pick := func(i int) {
+		p := pair{fs[i].Path.From(), fs[i].Target.Vertex}
 		if len(picked) < n && !seen[p] {
 			seen[p] = true
-			picked = append(picked, f)
+			picked = append(picked, i)
 		}
 	}
 	for _, kind := range []analysis.ActorKind{analysis.External, analysis.CompromisedContainer, analysis.MaliciousUser} {
 		if i := slices.IndexFunc(fs, func(f *analysis.Finding) bool { return f.Actor == kind }); i >= 0 {
-			pick(fs[i])
+			pick(i)
 		}
 	}
-	for _, f := range fs {
-		pick(f)
+	for i := range fs {
+		if len(picked) == n {
+			break
+		}
+		pick(i)
 	}
-	order := map[*analysis.Finding]int{}
-	for i, f := range fs {
-		order[f] = i
+	slices.Sort(picked)
+	var out []*analysis.Finding
+	for _, at := range picked {
+		out = append(out, fs[at])
 	}
-	slices.SortFunc(picked, func(a, b *analysis.Finding) int { return cmp.Compare(order[a], order[b]) })
-	return picked
+	return out
 }
 
 // Diagram is a figure of the review: its file-safe name and what it shows.
