@@ -13,23 +13,24 @@ var ErrDuplicateKey = errors.New("duplicate vertex key")
 // ErrNoVertex is returned when an edge names a vertex that was never added.
 var ErrNoVertex = errors.New("no such vertex")
 
-// edgeID identifies an edge while it is built: vertex pointers hash and
-// compare faster than their keys, and hold no key string of the caller's.
-type edgeID struct {
-	from, to *Vertex
-	tech     Technique
-}
-
 // Builder collects vertices and edges in any order and builds a Graph whose
 // IDs follow sorted keys. The zero value is not usable; call NewBuilder.
 type Builder struct {
 	vertices map[Key]*Vertex
-	edges    map[edgeID]*Edge
+	// edges are kept in the order added, the same step found again too:
+	// Build merges them once they are sorted, which costs less than
+	// looking each one up in a map of every edge as it comes.
+	edges []*Edge
+	slab  []Edge // where the next edges are stored: see newEdge
 }
+
+// slabSize is how many edges are allocated at once: one allocation per
+// edge is most of what adding a million edges costs.
+const slabSize = 1024
 
 // NewBuilder returns an empty Builder.
 func NewBuilder() *Builder {
-	return &Builder{vertices: map[Key]*Vertex{}, edges: map[edgeID]*Edge{}}
+	return &Builder{vertices: map[Key]*Vertex{}}
 }
 
 // AddVertex adds v. A key added twice returns an error wrapping ErrDuplicateKey
@@ -67,13 +68,17 @@ func (b *Builder) AddEdge(from, to Key, e Edge) error {
 	if e.Cost == 0 {
 		e.Cost = e.Technique.DefaultCost()
 	}
-	id := edgeID{f, t, e.Technique}
-	if old, ok := b.edges[id]; ok {
-		old.merge(&e)
-		return nil
-	}
-	b.edges[id] = &e
+	b.edges = append(b.edges, b.newEdge(&e))
 	return nil
+}
+
+// newEdge returns a copy of e stored in the current slab of edges.
+func (b *Builder) newEdge(e *Edge) *Edge {
+	if len(b.slab) == cap(b.slab) {
+		b.slab = make([]Edge, 0, slabSize)
+	}
+	b.slab = append(b.slab, *e)
+	return &b.slab[len(b.slab)-1]
 }
 
 // Build returns the graph. The Builder must not be used afterwards.
@@ -123,15 +128,18 @@ func (b *Builder) Build() *Graph {
 	for _, e := range g.edges {
 		g.in[e.T.UID] = append(g.in[e.T.UID], e)
 	}
-	b.vertices, b.edges = nil, nil
+	b.vertices, b.edges, b.slab = nil, nil, nil
 	return g
 }
 
-// sortEdges normalises the edges and orders them by (from, to, technique).
-// Vertex UIDs follow sorted keys, so ordering by UIDs is ordering by keys:
-// the edges are bucketed by their source's UID, then each bucket, most
-// of them short, is sorted by destination and technique.
-func sortEdges(edges map[edgeID]*Edge, vertices int) []*Edge {
+// sortEdges merges the edges of one step, normalises them and orders them
+// by (from, to, technique). Vertex UIDs follow sorted keys, so ordering by
+// UIDs is ordering by keys: the edges are bucketed by their source's UID,
+// then each bucket, most of them short, is sorted by destination and
+// technique. Both keep the order edges were added in among those of one
+// step, so the first one added merges the others in turn, as it would
+// have had each been merged as it came.
+func sortEdges(edges []*Edge, vertices int) []*Edge {
 	start := make([]int, vertices+1)
 	for _, e := range edges {
 		start[e.F.UID+1]++
@@ -142,16 +150,29 @@ func sortEdges(edges map[edgeID]*Edge, vertices int) []*Edge {
 	out := make([]*Edge, len(edges))
 	next := slices.Clone(start[:vertices])
 	for _, e := range edges {
-		e.normalize()
 		out[next[e.F.UID]] = e
 		next[e.F.UID]++
 	}
+	// Merged edges are written back over out: the write index never passes
+	// the read index.
+	n := 0
 	for i := range vertices {
-		if bucket := out[start[i]:start[i+1]]; len(bucket) > 1 {
-			slices.SortFunc(bucket, func(a, b *Edge) int {
+		bucket := out[start[i]:start[i+1]]
+		if len(bucket) > 1 {
+			slices.SortStableFunc(bucket, func(a, b *Edge) int {
 				return cmp.Or(cmp.Compare(a.T.UID, b.T.UID), cmp.Compare(a.Technique, b.Technique))
 			})
 		}
+		for j := 0; j < len(bucket); {
+			e := bucket[j]
+			for j++; j < len(bucket) && bucket[j].T == e.T && bucket[j].Technique == e.Technique; j++ {
+				e.merge(bucket[j])
+			}
+			e.normalize()
+			out[n] = e
+			n++
+		}
 	}
-	return out
+	clear(out[n:])
+	return out[:n:n]
 }

@@ -279,3 +279,50 @@ func TestBoundaryMap(t *testing.T) {
 		t.Errorf("map has %d vertices, want the 2 namespaces", n)
 	}
 }
+
+// TestBuildMergesInOrder checks that a step added several times becomes one
+// edge as if each were merged as it came: the first note given wins, the
+// cheapest cost, and the union of the lists, sorted.
+func TestBuildMergesInOrder(t *testing.T) {
+	t.Parallel()
+	b := graph.NewBuilder()
+	for _, k := range []graph.Key{"namespace/a", "namespace/b", "namespace/c"} {
+		if err := b.AddVertex(&graph.Vertex{Key: k, Kind: graph.KindNamespace}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	steps := []struct {
+		to graph.Key
+		e  graph.Edge
+	}{
+		{"namespace/c", graph.Edge{Technique: "t", Cost: 3, Missing: []string{"z"}}},
+		{"namespace/b", graph.Edge{Technique: "t", Cost: 2, Missing: []string{"y", "x"}}},
+		{"namespace/c", graph.Edge{Technique: "t", Cost: 1, Note: "second", Missing: []string{"x", "z"}}},
+		{"namespace/c", graph.Edge{Technique: "s", Cost: 4, Note: "other technique"}},
+		{"namespace/c", graph.Edge{Technique: "t", Cost: 5, Note: "third", Ports: []string{"tcp/80"}}},
+	}
+	for _, s := range steps {
+		if err := b.AddEdge("namespace/a", s.to, s.e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type edge struct {
+		To             graph.Key
+		Technique      graph.Technique
+		Cost           float64
+		Note           string
+		Ports, Missing []string
+	}
+	var got []edge
+	for _, e := range b.Build().Edges() {
+		got = append(got, edge{e.T.Key, e.Technique, e.Cost, e.Note, e.Ports, e.Missing})
+	}
+	want := []edge{
+		{"namespace/b", "t", 2, "", nil, []string{"x", "y"}},
+		{"namespace/c", "s", 4, "other technique", nil, nil},
+		{"namespace/c", "t", 1, "second", []string{"tcp/80"}, []string{"x", "z"}},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("edges (-want +got):\n%s", d)
+	}
+}
