@@ -16,6 +16,8 @@ var ErrNoVertex = errors.New("no such vertex")
 // Builder collects vertices and edges in any order and builds a Graph whose
 // IDs follow sorted keys. The zero value is not usable; call NewBuilder.
 type Builder struct {
+	// parent is the builder a fork adds to, whose vertices it sees.
+	parent   *Builder
 	vertices map[Key]*Vertex
 	// edges are kept in the order added, the same step found again too:
 	// Build merges them once they are sorted, which costs less than
@@ -33,10 +35,37 @@ func NewBuilder() *Builder {
 	return &Builder{vertices: map[Key]*Vertex{}}
 }
 
+// Fork returns a builder that sees b's vertices and collects vertices and
+// edges of its own, for Join to add to b. Forks of one builder may be
+// filled at once, one goroutine each, as long as b does not change until
+// they are joined. A fork is never built.
+func (b *Builder) Fork() *Builder {
+	return &Builder{parent: b, vertices: map[Key]*Vertex{}}
+}
+
+// Join adds what the fork f holds to b, its edges after b's: joining forks
+// in a fixed order gives the graph that filling b in that order would.
+// f must not be used afterwards. Join panics when f holds a key b holds:
+// forks filled at once must add vertices of different keys, since neither
+// sees the other's.
+func (b *Builder) Join(f *Builder) {
+	if f.parent != b {
+		panic("graph: Join of a builder that is not a fork of this one")
+	}
+	for k, v := range f.vertices {
+		if b.vertices[k] != nil {
+			panic(fmt.Sprintf("graph: Join: %v: %s", ErrDuplicateKey, k))
+		}
+		b.vertices[k] = v
+	}
+	b.edges = append(b.edges, f.edges...)
+	f.vertices, f.edges, f.slab = nil, nil, nil
+}
+
 // AddVertex adds v. A key added twice returns an error wrapping ErrDuplicateKey
 // and leaves the first vertex in place.
 func (b *Builder) AddVertex(v *Vertex) error {
-	if _, ok := b.vertices[v.Key]; ok {
+	if b.Vertex(v.Key) != nil {
 		return fmt.Errorf("%w: %s", ErrDuplicateKey, v.Key)
 	}
 	b.vertices[v.Key] = v
@@ -44,14 +73,23 @@ func (b *Builder) AddVertex(v *Vertex) error {
 }
 
 // Vertex returns the vertex with key k, or nil.
-func (b *Builder) Vertex(k Key) *Vertex { return b.vertices[k] }
+func (b *Builder) Vertex(k Key) *Vertex {
+	// A fork's own vertices are few and its parent's many: the parent is
+	// asked first, and a key is never in both.
+	if b.parent != nil {
+		if v := b.parent.Vertex(k); v != nil {
+			return v
+		}
+	}
+	return b.vertices[k]
+}
 
 // AddEdge adds the step e from one key to another. e's endpoints, UID and
 // Boundary are set here; a zero Cost takes the technique's default. The same
 // technique between the same pair merges into one edge whose evidence and
 // controls are the union.
 func (b *Builder) AddEdge(from, to Key, e Edge) error {
-	f, t := b.vertices[from], b.vertices[to]
+	f, t := b.Vertex(from), b.Vertex(to)
 	if f == nil {
 		return fmt.Errorf("edge %s -> %s: %w: %s", from, to, ErrNoVertex, from)
 	}
@@ -81,8 +119,12 @@ func (b *Builder) newEdge(e *Edge) *Edge {
 	return &b.slab[len(b.slab)-1]
 }
 
-// Build returns the graph. The Builder must not be used afterwards.
+// Build returns the graph. The Builder must not be used afterwards. It
+// panics on a fork, which holds only part of a graph: see Join.
 func (b *Builder) Build() *Graph {
+	if b.parent != nil {
+		panic("graph: Build of a fork")
+	}
 	g := &Graph{
 		byKey: b.vertices,
 	}

@@ -326,3 +326,90 @@ func TestBuildMergesInOrder(t *testing.T) {
 		t.Errorf("edges (-want +got):\n%s", d)
 	}
 }
+
+// TestForkJoin fills two forks at once and checks that joining them in
+// order gives the graph that adding everything to one builder gives.
+func TestForkJoin(t *testing.T) {
+	t.Parallel()
+	base := func() *graph.Builder {
+		b := graph.NewBuilder()
+		for _, k := range []graph.Key{"namespace/a", "namespace/b"} {
+			if err := b.AddVertex(&graph.Vertex{Key: k, Kind: graph.KindNamespace}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := b.AddEdge("namespace/a", "namespace/b", graph.Edge{Technique: "t", Missing: []string{"base"}}); err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	// Each fork adds a vertex of its own, steps onto its parent's
+	// vertices and its own, and a step the other fork adds too.
+	fill := func(b *graph.Builder, name string) {
+		k := graph.Key("secret/a/" + name)
+		if err := b.AddVertex(&graph.Vertex{Key: k, Kind: graph.KindSecret}); err != nil {
+			t.Error(err)
+		}
+		if err := b.AddVertex(&graph.Vertex{Key: "namespace/a", Kind: graph.KindNamespace}); !errors.Is(err, graph.ErrDuplicateKey) {
+			t.Errorf("a fork added its parent's key: got %v, want ErrDuplicateKey", err)
+		}
+		for _, e := range []struct {
+			from, to graph.Key
+			note     string
+		}{{"namespace/a", k, ""}, {k, "namespace/b", ""}, {"namespace/a", "namespace/b", name}} {
+			if err := b.AddEdge(e.from, e.to, graph.Edge{Technique: "t", Note: e.note, Missing: []string{name}}); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	one := base()
+	fill(one, "x")
+	fill(one, "y")
+	var want bytes.Buffer
+	if err := graph.WriteJSON(&want, one.Build().All()); err != nil {
+		t.Fatal(err)
+	}
+
+	b := base()
+	x, y := b.Fork(), b.Fork()
+	if x.Vertex("namespace/a") == nil {
+		t.Fatal("a fork does not see its parent's vertices")
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fill(y, "y")
+	}()
+	fill(x, "x")
+	<-done
+	if b.Vertex("secret/a/x") != nil {
+		t.Error("a fork's vertex is in its parent before Join")
+	}
+	b.Join(x)
+	b.Join(y)
+	var got bytes.Buffer
+	if err := graph.WriteJSON(&got, b.Build().All()); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Errorf("joined forks differ from one builder:\ngot  %s\nwant %s", got.Bytes(), want.Bytes())
+	}
+}
+
+func TestJoinDuplicatePanics(t *testing.T) {
+	t.Parallel()
+	b := graph.NewBuilder()
+	x, y := b.Fork(), b.Fork()
+	for _, f := range []*graph.Builder{x, y} {
+		if err := f.AddVertex(&graph.Vertex{Key: "namespace/a", Kind: graph.KindNamespace}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.Join(x)
+	defer func() {
+		if recover() == nil {
+			t.Error("joining a second fork holding the same key did not panic")
+		}
+	}()
+	b.Join(y)
+}
