@@ -88,6 +88,10 @@ func (b *Builder) Vertex(k Key) *Vertex {
 // Boundary are set here; a zero Cost takes the technique's default. The same
 // technique between the same pair merges into one edge whose evidence and
 // controls are the union.
+//
+// The edge keeps e's lists rather than copies: the caller must not change
+// them afterwards, but may share one list between several edges, since the
+// builder never changes a list it is given.
 func (b *Builder) AddEdge(from, to Key, e Edge) error {
 	f, t := b.Vertex(from), b.Vertex(to)
 	if f == nil {
@@ -97,15 +101,13 @@ func (b *Builder) AddEdge(from, to Key, e Edge) error {
 		return fmt.Errorf("edge %s -> %s: %w: %s", from, to, ErrNoVertex, to)
 	}
 	e.F, e.T = f, t
-	// The edge owns its lists from here on: Build sorts and merges them in
-	// place, which must not reach a caller that shares one slice between
-	// several edges.
-	e.Ports, e.Present, e.Missing = slices.Clone(e.Ports), slices.Clone(e.Present), slices.Clone(e.Missing)
-	e.Evidence = slices.Clone(e.Evidence)
 	e.Boundary = Cross(f.Loc, t.Loc)
 	if e.Cost == 0 {
 		e.Cost = e.Technique.DefaultCost()
 	}
+	// Normalised now, while its lists are at hand and by the stage that
+	// adds it, Build has only the merged edges left to normalise.
+	e.normalize()
 	b.edges = append(b.edges, b.newEdge(&e))
 	return nil
 }
@@ -174,8 +176,8 @@ func (b *Builder) Build() *Graph {
 	return g
 }
 
-// sortEdges merges the edges of one step, normalises them and orders them
-// by (from, to, technique). Vertex UIDs follow sorted keys, so ordering by
+// sortEdges merges the edges of one step, normalises what it merged, and
+// orders the edges by (from, to, technique). Vertex UIDs follow sorted keys, so ordering by
 // UIDs is ordering by keys: the edges are bucketed by their source's UID,
 // then each bucket, most of them short, is sorted by destination and
 // technique. Both keep the order edges were added in among those of one
@@ -206,11 +208,14 @@ func sortEdges(edges []*Edge, vertices int) []*Edge {
 			})
 		}
 		for j := 0; j < len(bucket); {
-			e := bucket[j]
+			e, merged := bucket[j], false
 			for j++; j < len(bucket) && bucket[j].T == e.T && bucket[j].Technique == e.Technique; j++ {
 				e.merge(bucket[j])
+				merged = true
 			}
-			e.normalize()
+			if merged {
+				e.normalize()
+			}
 			out[n] = e
 			n++
 		}

@@ -413,3 +413,35 @@ func TestJoinDuplicatePanics(t *testing.T) {
 	}()
 	b.Join(y)
 }
+
+// TestBuildKeepsCallersLists checks that the builder neither changes a
+// list it is given nor lets one edge's merge reach another edge sharing it.
+func TestBuildKeepsCallersLists(t *testing.T) {
+	t.Parallel()
+	b := graph.NewBuilder()
+	for _, k := range []graph.Key{"namespace/a", "namespace/b", "namespace/c"} {
+		if err := b.AddVertex(&graph.Vertex{Key: k, Kind: graph.KindNamespace}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shared := make([]string, 2, 4) // room to grow: an append in place would reach the other edge
+	shared[0], shared[1] = "z", "x"
+	for _, e := range []struct {
+		to      graph.Key
+		missing []string
+	}{{"namespace/b", shared}, {"namespace/c", shared}, {"namespace/b", []string{"y"}}} {
+		if err := b.AddEdge("namespace/a", e.to, graph.Edge{Technique: "t", Missing: e.missing}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g := b.Build()
+	if got := shared[:cap(shared)]; !slices.Equal(got, []string{"z", "x", "", ""}) {
+		t.Errorf("the caller's list became %q", got)
+	}
+	want := map[graph.Key][]string{"namespace/b": {"x", "y", "z"}, "namespace/c": {"x", "z"}}
+	for _, e := range g.Edges() {
+		if !slices.Equal(e.Missing, want[e.T.Key]) {
+			t.Errorf("edge to %s: Missing %q, want %q", e.T.Key, e.Missing, want[e.T.Key])
+		}
+	}
+}

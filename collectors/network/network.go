@@ -38,7 +38,8 @@ type builder struct {
 	portText map[portRange]string
 	portList map[portSlice][]string // portStrings of a port list shared by many flows
 
-	// Scratch lists for one edge; AddEdge copies them.
+	// Scratch lists for one edge, copied into the edge: AddEdge keeps the
+	// lists it is given.
 	ports    []string
 	evidence []graph.Evidence
 	missing  []string
@@ -153,7 +154,7 @@ func (b *builder) flows() {
 				b.evidence = b.appendEvidence(b.evidence[:0], f.Ingress, dst.Key)
 				b.missing = b.appendMissing(b.missing[:0], f.Ingress, dst)
 				b.edge(b.ensureHub(), dst.Key, graph.Edge{Technique: graph.TechConnect, Ports: ports,
-					Evidence: nonEmpty(b.evidence), Missing: nonEmpty(b.missing)})
+					Evidence: slices.Clone(nonEmpty(b.evidence)), Missing: slices.Clone(nonEmpty(b.missing))})
 			}
 			continue
 		}
@@ -164,8 +165,9 @@ func (b *builder) flows() {
 				}
 				b.evidence = b.appendEvidence(b.appendEvidence(b.evidence[:0], f.Egress, src.Key), f.Ingress, dst.Key)
 				b.missing = b.appendMissing(b.appendMissing(b.missing[:0], f.Egress, src), f.Ingress, dst)
+				// One copy of the lists serves the edges from every container.
 				b.send(src, dst.Key, graph.Edge{Technique: graph.TechConnect, Ports: ports,
-					Evidence: nonEmpty(b.evidence), Missing: nonEmpty(b.missing)})
+					Evidence: slices.Clone(nonEmpty(b.evidence)), Missing: slices.Clone(nonEmpty(b.missing))})
 			}
 		}
 	}
@@ -275,7 +277,7 @@ func nonEmpty[S ~[]E, E any](s S) S {
 }
 
 // flowPorts returns the portStrings of a flow's ports, made once per list
-// shared by several flows. The result is shared: AddEdge copies it.
+// shared by several flows. The result is shared by their edges.
 func (b *builder) flowPorts(ps []netpol.Port) []string {
 	if len(ps) == 0 {
 		return nil
