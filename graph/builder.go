@@ -100,6 +100,15 @@ func (b *Builder) AddEdge(from, to Key, e Edge) error {
 	if t == nil {
 		return fmt.Errorf("edge %s -> %s: %w: %s", from, to, ErrNoVertex, to)
 	}
+	b.AddEdgeBetween(f, t, e)
+	return nil
+}
+
+// AddEdgeBetween is AddEdge for two vertices the caller holds, as Vertex
+// returned them: it saves looking their keys up, which is much of what
+// adding an edge costs. f and t must be vertices of b, or of the builder
+// b is a fork of.
+func (b *Builder) AddEdgeBetween(f, t *Vertex, e Edge) {
 	e.F, e.T = f, t
 	e.Boundary = Cross(f.Loc, t.Loc)
 	if e.Cost == 0 {
@@ -109,7 +118,6 @@ func (b *Builder) AddEdge(from, to Key, e Edge) error {
 	// adds it, Build has only the merged edges left to normalise.
 	e.normalize()
 	b.edges = append(b.edges, b.newEdge(&e))
-	return nil
 }
 
 // newEdge returns a copy of e stored in the current slab of edges.
