@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 )
 
 // ErrDuplicateKey is returned when a vertex key is added twice.
@@ -185,8 +186,8 @@ func (b *Builder) Build() *Graph {
 }
 
 // sortEdges merges the edges of one step, normalises what it merged, and
-// orders the edges by (from, to, technique). Vertex UIDs follow sorted keys, so ordering by
-// UIDs is ordering by keys: the edges are bucketed by their source's UID,
+// orders the edges by (from, to, technique). Vertex UIDs follow sorted
+// keys, so ordering by UIDs is ordering by keys: the edges are bucketed by their source's UID,
 // then each bucket, most of them short, is sorted by destination and
 // technique. Both keep the order edges were added in among those of one
 // step, so the first one added merges the others in turn, as it would
@@ -205,10 +206,27 @@ func sortEdges(edges []*Edge, vertices int) []*Edge {
 		out[next[e.F.UID]] = e
 		next[e.F.UID]++
 	}
-	// Merged edges are written back over out: the write index never passes
-	// the read index.
-	n := 0
-	for i := range vertices {
+	// The buckets are sorted and merged in two halves at once, each
+	// written back over its own part of out, then the second half is moved
+	// up to the first's end: the same edges in the same order as one pass.
+	mid, _ := slices.BinarySearch(start, len(edges)/2)
+	mid = min(mid, vertices)
+	var n2 int
+	var wg sync.WaitGroup
+	wg.Go(func() { n2 = mergeBuckets(out, start, mid, vertices) })
+	n := mergeBuckets(out, start, 0, mid)
+	wg.Wait()
+	n += copy(out[n:], out[start[mid]:start[mid]+n2])
+	clear(out[n:])
+	return out[:n:n]
+}
+
+// mergeBuckets sorts the buckets of vertices lo to hi-1, merges the edges
+// of one step and writes the edges left from out[start[lo]] on, returning
+// how many there are: the write index never passes the read index.
+func mergeBuckets(out []*Edge, start []int, lo, hi int) int {
+	n := start[lo]
+	for i := lo; i < hi; i++ {
 		bucket := out[start[i]:start[i+1]]
 		if len(bucket) > 1 {
 			slices.SortStableFunc(bucket, func(a, b *Edge) int {
@@ -228,6 +246,5 @@ func sortEdges(edges []*Edge, vertices int) []*Edge {
 			n++
 		}
 	}
-	clear(out[n:])
-	return out[:n:n]
+	return n - start[lo]
 }
