@@ -100,7 +100,7 @@ func (b *builder) granted(bd rbac.Bound) *caps {
 				if missing == "" {
 					missing = tooMuch(&g.Grant)
 				}
-				g.evidence, g.missing = b.grantEvidence(&g.Grant), missing
+				g.evidence, g.missing = b.grantEvidence(&g.Grant, rule), missing
 			}
 			if c == nil {
 				c = &caps{}
@@ -216,15 +216,22 @@ func namespacedAnywhere(c *caps) bool {
 
 // step is an edge with its grants as evidence and missing control.
 func (b *builder) step(from, to graph.Key, tech graph.Technique, h *holding, what string, extra ...graph.Evidence) {
-	if from == to || b.g.Vertex(to) == nil {
+	t := b.g.Vertex(to)
+	if from == to || t == nil {
 		return
 	}
-	e := graph.Edge{Technique: tech, Evidence: extra}
+	e := graph.Edge{Technique: tech, Evidence: make([]graph.Evidence, 0, len(extra)+len(h.grants)),
+		Missing: make([]string, 0, len(h.grants))}
+	e.Evidence = append(e.Evidence, extra...)
 	for _, g := range h.grants {
 		e.Evidence = append(e.Evidence, g.evidence)
 		e.Missing = append(e.Missing, g.missing)
 	}
-	b.edge(from, to, e)
+	if f := b.g.Vertex(from); f != nil {
+		b.g.AddEdgeBetween(f, t, e) // to is looked up already
+		return
+	}
+	b.edge(from, to, e) // reports the missing vertex
 }
 
 // namespaced adds the edges of the capabilities an identity holds in ns.

@@ -41,6 +41,7 @@ type builder struct {
 	psa        map[string]string    // enforce level by namespace
 	bound      map[rbac.Bound]*caps // what each binding gives: see granted
 	matched    map[*rbacv1.PolicyRule]*[numCapabilities]bool
+	details    map[detailKey]string // grantEvidence, formatted once per rule
 }
 
 // Build adds the edges the cluster's RBAC grants to g. Topology must have
@@ -52,7 +53,8 @@ func Build(g *graph.Builder, s *estate.Snapshot, prefix string, groups []*worklo
 	b := &builder{g: g, s: s, az: az, prefix: prefix, opts: opts,
 		secrets: map[string][]*corev1.Secret{}, accounts: map[string][]string{},
 		groups: map[string][]*workload.Group{}, allGroups: groups, psa: map[string]string{},
-		bound: map[rbac.Bound]*caps{}, matched: map[*rbacv1.PolicyRule]*[numCapabilities]bool{}}
+		bound: map[rbac.Bound]*caps{}, matched: map[*rbacv1.PolicyRule]*[numCapabilities]bool{},
+		details: map[detailKey]string{}}
 	b.index()
 	b.tokenSecrets()
 	for _, id := range b.identities() {
@@ -152,13 +154,27 @@ func (b *builder) edge(from, to graph.Key, e graph.Edge) {
 	}
 }
 
-// grantEvidence names the binding, role and rule behind an edge.
-func (b *builder) grantEvidence(gr *rbac.Grant) graph.Evidence {
-	detail := fmt.Sprintf("%s rules[%d]: %s", refName(gr.RuleFrom), gr.RuleIndex, rbac.FormatRule(gr.Rule))
-	if gr.Default {
-		detail += " (Kubernetes default)"
+// grantEvidence names the binding, role and rule behind an edge. rule is
+// where gr's rule is kept: the rule's text is made once for the many
+// bindings of one role.
+func (b *builder) grantEvidence(gr *rbac.Grant, rule *rbacv1.PolicyRule) graph.Evidence {
+	k := detailKey{rule, gr.Default}
+	detail, ok := b.details[k]
+	if !ok {
+		detail = fmt.Sprintf("%s rules[%d]: %s", refName(gr.RuleFrom), gr.RuleIndex, rbac.FormatRule(gr.Rule))
+		if gr.Default {
+			detail += " (Kubernetes default)"
+		}
+		b.details[k] = detail
 	}
 	return graph.Evidence{Object: b.refKey(gr.Binding), Detail: detail}
+}
+
+// detailKey names the text of a rule in evidence: the rule, which says
+// where it is written, and whether the grant is a Kubernetes default.
+type detailKey struct {
+	rule *rbacv1.PolicyRule
+	def  bool
 }
 
 // refKey is the key an RBAC object is named by in evidence:
