@@ -39,18 +39,28 @@ var (
 	siblingControls = []string{controlNonRoot, controlDropAll}
 )
 
-// containerEscapes adds each container's escapes onto nodes, and the steps
-// between containers of a pod that shares one PID namespace.
-func (b *builder) containerEscapes(pg *workload.Group, nodes []graph.Key) {
+// containerEscapes adds each container's escapes onto nodes (keys, and
+// their vertices, nil where absent), and the steps between containers of a
+// pod that shares one PID namespace.
+func (b *builder) containerEscapes(pg *workload.Group, nodes []graph.Key, vertices []*graph.Vertex) {
 	spec := &pg.Template.Spec
 	all := containers(spec)
 	for _, pc := range all {
 		p := postureOf(spec, pg.Template.Annotations, pc.c, pc.path)
 		from := b.containerKey(pg, pc.c)
-		for _, st := range escapes(spec, pc, &p) {
+		steps := escapes(spec, pc, &p)
+		if len(steps) == 0 {
+			continue
+		}
+		f := b.g.Vertex(from)
+		for _, st := range steps {
 			e := b.escapeEdge(pg, &p, st)
-			for _, n := range nodes {
-				b.edge(from, n, e)
+			for i, n := range nodes {
+				if f != nil && vertices[i] != nil {
+					b.g.AddEdgeBetween(f, vertices[i], e)
+				} else {
+					b.edge(from, n, e) // reports the missing vertex
+				}
 			}
 		}
 	}

@@ -30,6 +30,9 @@ type builder struct {
 	accounts map[[2]string]*corev1.ServiceAccount
 	nodes    []string    // every node of the cluster, sorted: see addNodes
 	nodeKeys []graph.Key // their vertex keys, shared by every unpinned group: read only
+	// nodeVertices are those keys' vertices, looked up once: the
+	// escapes of every unpinned container go to each of them.
+	nodeVertices []*graph.Vertex
 	// placeholder is set when the input names no node at all: unpinned
 	// pods land on node/unknown.
 	placeholder bool
@@ -52,7 +55,8 @@ func Build(g *graph.Builder, s *estate.Snapshot, prefix string, groups []*worklo
 	}
 	b.addNodes()
 	for _, pg := range groups {
-		b.containerEscapes(pg, b.placement(pg))
+		keys, vertices := b.placement(pg)
+		b.containerEscapes(pg, keys, vertices)
 		b.nodeSteps(pg)
 	}
 	b.nodeIdentities()

@@ -62,6 +62,10 @@ func (b *builder) addNodes() {
 		}
 		b.add(v)
 	}
+	b.nodeVertices = make([]*graph.Vertex, len(b.nodeKeys))
+	for i, k := range b.nodeKeys {
+		b.nodeVertices[i] = b.g.Vertex(k)
+	}
 }
 
 // pinned returns the nodes a pod group runs on or is pinned to, and
@@ -75,18 +79,21 @@ func (b *builder) pinned(pg *workload.Group) ([]string, bool) {
 	return pg.Nodes, len(pg.Nodes) > 0
 }
 
-// placement returns the node vertices a pod group's containers escape to:
-// its own when it is pinned, else every node of the cluster.
-func (b *builder) placement(pg *workload.Group) []graph.Key {
+// placement returns the node vertices a pod group's containers escape to,
+// their keys and the vertices (nil where absent): its own when it is
+// pinned, else every node of the cluster.
+func (b *builder) placement(pg *workload.Group) ([]graph.Key, []*graph.Vertex) {
 	names, pinned := b.pinned(pg)
 	if !pinned {
-		return b.nodeKeys
+		return b.nodeKeys, b.nodeVertices
 	}
 	keys := make([]graph.Key, 0, len(names))
+	vertices := make([]*graph.Vertex, 0, len(names))
 	for _, n := range names {
-		keys = append(keys, b.key(graph.KindNode, n))
+		k := b.key(graph.KindNode, n)
+		keys, vertices = append(keys, k), append(vertices, b.g.Vertex(k))
 	}
-	return keys
+	return keys, vertices
 }
 
 // templateNode returns the node a pod template can only run on, as the
