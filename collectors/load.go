@@ -185,7 +185,8 @@ func Build(snaps []*estate.Snapshot, opts ...BuildOption) (*graph.Graph, []*Clus
 // on a fork of b, joined in the order the builders would run one after
 // another; each builder reports to a fork of the snapshot, joined in that
 // order too. The graph and the diagnostics are thus the same whatever the
-// scheduling.
+// scheduling. (Escape sets a property on the kubelets' user vertices, which
+// topology may have added; network reads no vertex's properties.)
 func build(b *graph.Builder, c *Cluster, bo buildOptions) {
 	s := c.Snapshot
 	sNetpol, sRBAC, sTopology, sNetwork, sEscape, sPrivilege := s.Fork(), s.Fork(), s.Fork(), s.Fork(), s.Fork(), s.Fork()

@@ -27,8 +27,8 @@ type Builder struct {
 	slab  []Edge // where the next edges are stored: see newEdge
 }
 
-// slabSize is how many edges are allocated at once: one allocation per
-// edge is most of what adding a million edges costs.
+// slabSize is how many edges are allocated at once: a million edges
+// allocated one by one cost the allocator and the collector more.
 const slabSize = 1024
 
 // NewBuilder returns an empty Builder.
@@ -187,11 +187,11 @@ func (b *Builder) Build() *Graph {
 
 // sortEdges merges the edges of one step, normalises what it merged, and
 // orders the edges by (from, to, technique). Vertex UIDs follow sorted
-// keys, so ordering by UIDs is ordering by keys: the edges are bucketed by their source's UID,
-// then each bucket, most of them short, is sorted by destination and
-// technique. Both keep the order edges were added in among those of one
-// step, so the first one added merges the others in turn, as it would
-// have had each been merged as it came.
+// keys, so ordering by UIDs is ordering by keys: the edges are bucketed by
+// their source's UID, then each bucket, most of them short, is sorted by
+// destination and technique. Both keep the order edges were added in among
+// those of one step, so the first one added merges the others in turn, as
+// it would have had each been merged as it came.
 func sortEdges(edges []*Edge, vertices int) []*Edge {
 	start := make([]int, vertices+1)
 	for _, e := range edges {
