@@ -10,6 +10,7 @@
 package network
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -178,9 +179,10 @@ func (b *builder) flows() {
 				}
 				b.evidence = b.appendEvidence(b.appendEvidence(b.evidence[:0], f.Egress, src.Key), f.Ingress, dst.Key)
 				b.missing = b.appendMissing(b.appendMissing(b.missing[:0], f.Egress, src), f.Ingress, dst)
-				// One copy of the lists serves the edges from every container.
+				// One copy of the lists, sorted, serves the edges from every
+				// container: the graph would sort a copy for each.
 				b.send(src, dst.Key, b.member(dst).vertex, graph.Edge{Technique: graph.TechConnect, Ports: ports,
-					Evidence: slices.Clone(nonEmpty(b.evidence)), Missing: slices.Clone(nonEmpty(b.missing))})
+					Evidence: sortedEvidence(b.evidence), Missing: sortedStrings(b.missing)})
 			}
 		}
 	}
@@ -280,6 +282,30 @@ func portString(proto corev1.Protocol, n int32) string {
 		proto = corev1.ProtocolTCP
 	}
 	return fmt.Sprintf("%s/%d", strings.ToLower(string(proto)), n)
+}
+
+// sortedEvidence returns a sorted copy of ev without repeats, nil when it
+// is empty, as the graph keeps an edge's evidence.
+func sortedEvidence(ev []graph.Evidence) []graph.Evidence {
+	if len(ev) == 0 {
+		return nil
+	}
+	out := slices.Clone(ev)
+	slices.SortFunc(out, func(a, b graph.Evidence) int {
+		return cmp.Or(cmp.Compare(a.Object, b.Object), cmp.Compare(a.Detail, b.Detail))
+	})
+	return slices.Compact(out)
+}
+
+// sortedStrings returns a sorted copy of s without repeats, nil when it
+// is empty.
+func sortedStrings(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // nonEmpty returns s, or nil when it is empty: a scratch list emptied for
