@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/trustpath/trustpath/collectors/crosscluster"
 	"github.com/trustpath/trustpath/collectors/escape"
@@ -167,12 +168,7 @@ func Build(snaps []*estate.Snapshot, opts ...BuildOption) (*graph.Graph, []*Clus
 			c.Prefix = s.Cluster
 		}
 		c.Groups = workload.Groups(s, c.Prefix)
-		c.Network = netpol.New(s, c.Groups)
-		c.RBAC = rbac.New(s)
-		topology.Build(b, s, c.Prefix, c.Groups)
-		network.Build(b, s, c.Prefix, c.Groups, c.Network)
-		nodes := escape.Build(b, s, c.Prefix, c.Groups, bo.defaultPSA)
-		privilege.Build(b, s, c.Prefix, c.Groups, c.RBAC, privilege.Options{Nodes: nodes, DefaultPSA: bo.defaultPSA})
+		build(b, c, bo)
 		clusters = append(clusters, c)
 	}
 	var joined []crosscluster.Cluster
@@ -181,6 +177,36 @@ func Build(snaps []*estate.Snapshot, opts ...BuildOption) (*graph.Graph, []*Clus
 	}
 	crosscluster.Build(b, joined)
 	return b.Build(), clusters
+}
+
+// build adds one cluster's vertices and edges to b, on both cores. After
+// the topology, the network builder needs nothing the escape and privilege
+// builders add, nor they anything it adds, so they run at once, each pair
+// on a fork of b, joined in the order the builders would run one after
+// another; each builder reports to a fork of the snapshot, joined in that
+// order too. The graph and the diagnostics are thus the same whatever the
+// scheduling. (Escape sets a property on the kubelets' user vertices, which
+// topology may have added; network reads no vertex's properties.)
+func build(b *graph.Builder, c *Cluster, bo buildOptions) {
+	s := c.Snapshot
+	sNetpol, sRBAC, sTopology, sNetwork, sEscape, sPrivilege := s.Fork(), s.Fork(), s.Fork(), s.Fork(), s.Fork(), s.Fork()
+	net, priv := b.Fork(), b.Fork()
+	topologyDone := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		c.Network = netpol.New(sNetpol, c.Groups)
+		<-topologyDone // the forks see b, which topology fills
+		network.Build(net, sNetwork, c.Prefix, c.Groups, c.Network)
+	})
+	c.RBAC = rbac.New(sRBAC)
+	topology.Build(b, sTopology, c.Prefix, c.Groups)
+	close(topologyDone)
+	nodes := escape.Build(priv, sEscape, c.Prefix, c.Groups, bo.defaultPSA)
+	privilege.Build(priv, sPrivilege, c.Prefix, c.Groups, c.RBAC, privilege.Options{Nodes: nodes, DefaultPSA: bo.defaultPSA})
+	wg.Wait()
+	b.Join(net)
+	b.Join(priv)
+	s.Join(sNetpol, sRBAC, sTopology, sNetwork, sEscape, sPrivilege)
 }
 
 func (o *Options) read(ctx context.Context, src Source, s *estate.Snapshot) error {

@@ -3,6 +3,7 @@ package collectors_test
 import (
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -146,5 +147,48 @@ func TestLoadErrors(t *testing.T) {
 		Stdin: strings.NewReader("# only a comment\n")})
 	if !errors.Is(err, collectors.ErrEmptyInput) {
 		t.Errorf("empty input: got %v, want ErrEmptyInput", err)
+	}
+}
+
+// TestBuildDiagnosticsInStageOrder checks that the builders' diagnostics
+// come in the order the builders are listed, though some run at once:
+// NetworkPolicy, then RBAC, then topology.
+func TestBuildDiagnosticsInStageOrder(t *testing.T) {
+	t.Parallel()
+	const manifests = `
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop}
+spec:
+  serviceAccountName: missing-account
+  containers: [{name: web, image: nginx}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: dev, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: missing-role}
+subjects: [{kind: User, name: dev}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: bad, namespace: shop}
+spec:
+  podSelector:
+    matchExpressions: [{key: app, operator: Bogus}]
+`
+	want := []string{"NetworkPolicy/shop/bad", "RoleBinding/shop/dev", "pod/shop/web"}
+	for range 20 { // the builders that run at once finish in any order
+		res, err := collectors.Load(t.Context(), collectors.Options{Sources: []collectors.Source{{Cluster: "c", Path: "-"}},
+			Stdin: strings.NewReader(manifests)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, d := range res.Diagnostics() {
+			got = append(got, d.Object)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("diagnostics of %v, want %v", got, want)
+		}
 	}
 }

@@ -279,3 +279,169 @@ func TestBoundaryMap(t *testing.T) {
 		t.Errorf("map has %d vertices, want the 2 namespaces", n)
 	}
 }
+
+// TestBuildMergesInOrder checks that a step added several times becomes one
+// edge as if each were merged as it came: the first note given wins, the
+// cheapest cost, and the union of the lists, sorted.
+func TestBuildMergesInOrder(t *testing.T) {
+	t.Parallel()
+	b := graph.NewBuilder()
+	for _, k := range []graph.Key{"namespace/a", "namespace/b", "namespace/c"} {
+		if err := b.AddVertex(&graph.Vertex{Key: k, Kind: graph.KindNamespace}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	steps := []struct {
+		to graph.Key
+		e  graph.Edge
+	}{
+		{"namespace/c", graph.Edge{Technique: "t", Cost: 3, Missing: []string{"z"}}},
+		{"namespace/b", graph.Edge{Technique: "t", Cost: 2, Missing: []string{"y", "x"}}},
+		{"namespace/c", graph.Edge{Technique: "t", Cost: 1, Note: "second", Missing: []string{"x", "z"}}},
+		{"namespace/c", graph.Edge{Technique: "s", Cost: 4, Note: "other technique"}},
+		{"namespace/c", graph.Edge{Technique: "t", Cost: 5, Note: "third", Ports: []string{"tcp/80"}}},
+	}
+	for _, s := range steps {
+		if err := b.AddEdge("namespace/a", s.to, s.e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type edge struct {
+		To             graph.Key
+		Technique      graph.Technique
+		Cost           float64
+		Note           string
+		Ports, Missing []string
+	}
+	var got []edge
+	for _, e := range b.Build().Edges() {
+		got = append(got, edge{e.T.Key, e.Technique, e.Cost, e.Note, e.Ports, e.Missing})
+	}
+	want := []edge{
+		{"namespace/b", "t", 2, "", nil, []string{"x", "y"}},
+		{"namespace/c", "s", 4, "other technique", nil, nil},
+		{"namespace/c", "t", 1, "second", []string{"tcp/80"}, []string{"x", "z"}},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("edges (-want +got):\n%s", d)
+	}
+}
+
+// TestForkJoin fills two forks at once and checks that joining them in
+// order gives the graph that adding everything to one builder gives.
+func TestForkJoin(t *testing.T) {
+	t.Parallel()
+	base := func() *graph.Builder {
+		b := graph.NewBuilder()
+		for _, k := range []graph.Key{"namespace/a", "namespace/b"} {
+			if err := b.AddVertex(&graph.Vertex{Key: k, Kind: graph.KindNamespace}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := b.AddEdge("namespace/a", "namespace/b", graph.Edge{Technique: "t", Missing: []string{"base"}}); err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	// Each fork adds a vertex of its own, steps onto its parent's
+	// vertices and its own, and a step the other fork adds too.
+	fill := func(b *graph.Builder, name string) {
+		k := graph.Key("secret/a/" + name)
+		if err := b.AddVertex(&graph.Vertex{Key: k, Kind: graph.KindSecret}); err != nil {
+			t.Error(err)
+		}
+		if err := b.AddVertex(&graph.Vertex{Key: "namespace/a", Kind: graph.KindNamespace}); !errors.Is(err, graph.ErrDuplicateKey) {
+			t.Errorf("a fork added its parent's key: got %v, want ErrDuplicateKey", err)
+		}
+		for _, e := range []struct {
+			from, to graph.Key
+			note     string
+		}{{"namespace/a", k, ""}, {k, "namespace/b", ""}, {"namespace/a", "namespace/b", name}} {
+			if err := b.AddEdge(e.from, e.to, graph.Edge{Technique: "t", Note: e.note, Missing: []string{name}}); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	one := base()
+	fill(one, "x")
+	fill(one, "y")
+	var want bytes.Buffer
+	if err := graph.WriteJSON(&want, one.Build().All()); err != nil {
+		t.Fatal(err)
+	}
+
+	b := base()
+	x, y := b.Fork(), b.Fork()
+	if x.Vertex("namespace/a") == nil {
+		t.Fatal("a fork does not see its parent's vertices")
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fill(y, "y")
+	}()
+	fill(x, "x")
+	<-done
+	if b.Vertex("secret/a/x") != nil {
+		t.Error("a fork's vertex is in its parent before Join")
+	}
+	b.Join(x)
+	b.Join(y)
+	var got bytes.Buffer
+	if err := graph.WriteJSON(&got, b.Build().All()); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Errorf("joined forks differ from one builder:\ngot  %s\nwant %s", got.Bytes(), want.Bytes())
+	}
+}
+
+func TestJoinDuplicatePanics(t *testing.T) {
+	t.Parallel()
+	b := graph.NewBuilder()
+	x, y := b.Fork(), b.Fork()
+	for _, f := range []*graph.Builder{x, y} {
+		if err := f.AddVertex(&graph.Vertex{Key: "namespace/a", Kind: graph.KindNamespace}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.Join(x)
+	defer func() {
+		if recover() == nil {
+			t.Error("joining a second fork holding the same key did not panic")
+		}
+	}()
+	b.Join(y)
+}
+
+// TestBuildKeepsCallersLists checks that the builder neither changes a
+// list it is given nor lets one edge's merge reach another edge sharing it.
+func TestBuildKeepsCallersLists(t *testing.T) {
+	t.Parallel()
+	b := graph.NewBuilder()
+	for _, k := range []graph.Key{"namespace/a", "namespace/b", "namespace/c"} {
+		if err := b.AddVertex(&graph.Vertex{Key: k, Kind: graph.KindNamespace}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shared := make([]string, 2, 4) // room to grow: an append in place would reach the other edge
+	shared[0], shared[1] = "z", "x"
+	for _, e := range []struct {
+		to      graph.Key
+		missing []string
+	}{{"namespace/b", shared}, {"namespace/c", shared}, {"namespace/b", []string{"y"}}} {
+		if err := b.AddEdge("namespace/a", e.to, graph.Edge{Technique: "t", Missing: e.missing}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g := b.Build()
+	if got := shared[:cap(shared)]; !slices.Equal(got, []string{"z", "x", "", ""}) {
+		t.Errorf("the caller's list became %q", got)
+	}
+	want := map[graph.Key][]string{"namespace/b": {"x", "y", "z"}, "namespace/c": {"x", "z"}}
+	for _, e := range g.Edges() {
+		if !slices.Equal(e.Missing, want[e.T.Key]) {
+			t.Errorf("edge to %s: Missing %q, want %q", e.T.Key, e.Missing, want[e.T.Key])
+		}
+	}
+}

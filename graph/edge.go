@@ -74,33 +74,44 @@ func compareEvidence(a, b Evidence) int {
 	return cmp.Or(cmp.Compare(a.Object, b.Object), cmp.Compare(a.Detail, b.Detail))
 }
 
-// merge folds o, the same step found again, into e.
+// merge folds o, the same step found again, into e. The lists it makes
+// are new: e's may be shared with the caller that added it.
 func (e *Edge) merge(o *Edge) {
-	e.Ports = append(e.Ports, o.Ports...)
-	e.Present = append(e.Present, o.Present...)
-	e.Missing = append(e.Missing, o.Missing...)
-	e.Evidence = append(e.Evidence, o.Evidence...)
+	e.Ports = joined(e.Ports, o.Ports)
+	e.Present = joined(e.Present, o.Present)
+	e.Missing = joined(e.Missing, o.Missing)
+	e.Evidence = joined(e.Evidence, o.Evidence)
 	if e.Note == "" {
 		e.Note = o.Note
 	}
 	e.Cost = min(e.Cost, o.Cost)
 }
 
-// normalize sorts and de-duplicates the edge's lists so output is stable.
-func (e *Edge) normalize() {
-	e.Ports = sortUnique(e.Ports)
-	e.Present = sortUnique(e.Present)
-	e.Missing = sortUnique(e.Missing)
-	if len(e.Evidence) > 1 {
-		slices.SortFunc(e.Evidence, compareEvidence)
-		e.Evidence = slices.Compact(e.Evidence)
+// joined returns a followed by b, in a new list unless b is empty.
+func joined[S ~[]E, E any](a, b S) S {
+	if len(b) == 0 {
+		return a
 	}
+	return append(a[:len(a):len(a)], b...)
 }
 
-func sortUnique(s []string) []string {
-	if len(s) < 2 {
-		return s
+// normalize sorts and de-duplicates the edge's lists so output is stable.
+// A list already sorted is kept; any other is sorted in a copy, since the
+// lists may be shared with the caller that added the edge.
+func (e *Edge) normalize() {
+	e.Ports = sortUnique(e.Ports, strings.Compare)
+	e.Present = sortUnique(e.Present, strings.Compare)
+	e.Missing = sortUnique(e.Missing, strings.Compare)
+	e.Evidence = sortUnique(e.Evidence, compareEvidence)
+}
+
+func sortUnique[S ~[]E, E comparable](s S, cmp func(a, b E) int) S {
+	for i := 1; i < len(s); i++ {
+		if cmp(s[i-1], s[i]) >= 0 {
+			s = slices.Clone(s)
+			slices.SortFunc(s, cmp)
+			return slices.Compact(s)
+		}
 	}
-	slices.Sort(s)
-	return slices.Compact(s)
+	return s
 }

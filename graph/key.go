@@ -20,7 +20,14 @@ func NewKey(cluster string, k Kind, parts ...string) Key {
 	if len(parts) != k.segments() {
 		panic(fmt.Sprintf("graph: key of kind %s needs %d parts, got %q", k, k.segments(), parts))
 	}
+	// Sized first: builders add millions of keys, and growing one by its
+	// parts costs an allocation per part.
+	n := len(cluster) + 1 + len(k)
+	for _, p := range parts {
+		n += 1 + len(p)
+	}
 	var b strings.Builder
+	b.Grow(n)
 	if cluster != "" && k != KindInternet {
 		b.WriteString(cluster)
 		b.WriteByte(':')

@@ -133,6 +133,25 @@ func New(cluster string) *Snapshot {
 // Report records a diagnostic.
 func (s *Snapshot) Report(d *Diagnostic) { s.Diagnostics = append(s.Diagnostics, d) }
 
+// Fork returns a snapshot that shares s's objects and records diagnostics
+// of its own, so that builders which only read objects can run at once,
+// each on a fork. Joining the forks in a fixed order keeps the
+// diagnostics in the order running the builders one after another gives.
+// Nothing may change s's objects while forks are in use.
+func (s *Snapshot) Fork() *Snapshot {
+	f := *s
+	f.Diagnostics = nil
+	return &f
+}
+
+// Join appends the diagnostics of forks of s, in the order given.
+func (s *Snapshot) Join(forks ...*Snapshot) {
+	for _, f := range forks {
+		s.Diagnostics = append(s.Diagnostics, f.Diagnostics...)
+		f.Diagnostics = nil
+	}
+}
+
 // Objects returns the number of objects held.
 func (s *Snapshot) Objects() int { return len(s.Sources) }
 

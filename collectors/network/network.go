@@ -10,6 +10,7 @@
 package network
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -38,7 +39,8 @@ type builder struct {
 	portText map[portRange]string
 	portList map[portSlice][]string // portStrings of a port list shared by many flows
 
-	// Scratch lists for one edge; AddEdge copies them.
+	// Scratch lists for one edge, copied into the edge: AddEdge keeps the
+	// lists it is given.
 	ports    []string
 	evidence []graph.Evidence
 	missing  []string
@@ -47,8 +49,12 @@ type builder struct {
 // member is what the edges of one pod group share.
 type member struct {
 	containers []graph.Key // its init containers and containers
-	missing    [2]string   // the NetworkPolicy it lacks, by netpol.Direction
-	host       string      // the hostNetwork setting to drop
+	// vertices are the containers' vertices, and vertex the group's, nil
+	// where topology added none: looked up once, not once per edge.
+	vertices []*graph.Vertex
+	vertex   *graph.Vertex
+	missing  [2]string // the NetworkPolicy it lacks, by netpol.Direction
+	host     string    // the hostNetwork setting to drop
 }
 
 // ruleRef names one rule of a policy.
@@ -125,19 +131,28 @@ func (b *builder) member(pg *workload.Group) *member {
 		spec := &pg.Template.Spec
 		for _, cs := range [][]corev1.Container{spec.InitContainers, spec.Containers} {
 			for i := range cs {
-				m.containers = append(m.containers, b.container(pg, cs[i].Name))
+				k := b.container(pg, cs[i].Name)
+				m.containers = append(m.containers, k)
+				m.vertices = append(m.vertices, b.g.Vertex(k))
 			}
 		}
+		m.vertex = b.g.Vertex(pg.Key)
 		b.members[pg] = m
 	}
 	return m
 }
 
-// send adds a connection from every container of a pod group: the pod's
-// network is theirs, and only code running in one of them can use it.
-func (b *builder) send(pg *workload.Group, to graph.Key, e graph.Edge) {
-	for _, c := range b.member(pg).containers {
-		b.edge(c, to, e)
+// send adds a connection from every container of a pod group to the
+// vertex to, of key k: the pod's network is theirs, and only code running
+// in one of them can use it. A vertex that is missing (nil) is reported.
+func (b *builder) send(pg *workload.Group, k graph.Key, to *graph.Vertex, e graph.Edge) {
+	m := b.member(pg)
+	for i, c := range m.containers {
+		if from := m.vertices[i]; from != nil && to != nil {
+			b.g.AddEdgeBetween(from, to, e)
+		} else {
+			b.edge(c, k, e)
+		}
 	}
 }
 
@@ -153,7 +168,7 @@ func (b *builder) flows() {
 				b.evidence = b.appendEvidence(b.evidence[:0], f.Ingress, dst.Key)
 				b.missing = b.appendMissing(b.missing[:0], f.Ingress, dst)
 				b.edge(b.ensureHub(), dst.Key, graph.Edge{Technique: graph.TechConnect, Ports: ports,
-					Evidence: nonEmpty(b.evidence), Missing: nonEmpty(b.missing)})
+					Evidence: slices.Clone(nonEmpty(b.evidence)), Missing: slices.Clone(nonEmpty(b.missing))})
 			}
 			continue
 		}
@@ -164,21 +179,24 @@ func (b *builder) flows() {
 				}
 				b.evidence = b.appendEvidence(b.appendEvidence(b.evidence[:0], f.Egress, src.Key), f.Ingress, dst.Key)
 				b.missing = b.appendMissing(b.appendMissing(b.missing[:0], f.Egress, src), f.Ingress, dst)
-				b.send(src, dst.Key, graph.Edge{Technique: graph.TechConnect, Ports: ports,
-					Evidence: nonEmpty(b.evidence), Missing: nonEmpty(b.missing)})
+				// One copy of the lists, sorted, serves the edges from every
+				// container: the graph would sort a copy for each.
+				b.send(src, dst.Key, b.member(dst).vertex, graph.Edge{Technique: graph.TechConnect, Ports: ports,
+					Evidence: sortedEvidence(b.evidence), Missing: sortedStrings(b.missing)})
 			}
 		}
 	}
 	if !hub {
 		return
 	}
+	hubVertex := b.g.Vertex(b.hub)
 	for _, ep := range b.e.Endpoints() {
 		why := b.e.OpenEgress(ep)
 		if why == nil {
 			continue
 		}
 		for _, src := range ep.Groups {
-			b.send(src, b.hub, graph.Edge{Technique: graph.TechConnect, Ports: []string{"any"},
+			b.send(src, b.hub, hubVertex, graph.Edge{Technique: graph.TechConnect, Ports: []string{"any"},
 				Evidence: b.appendEvidence(nil, why, src.Key), Missing: b.appendMissing(nil, why, src)})
 		}
 	}
@@ -202,13 +220,14 @@ func (b *builder) edgeless(v *graph.Vertex) {
 // internetEgress adds an edge to the internet from each pod group whose
 // egress admits an external address.
 func (b *builder) internetEgress() {
+	internet := b.g.Vertex(graph.Internet)
 	for _, ep := range b.e.Endpoints() {
 		ports, why := b.e.InternetEgress(ep)
 		if ports == nil {
 			continue
 		}
 		for _, src := range ep.Groups {
-			b.send(src, graph.Internet, graph.Edge{Technique: graph.TechEgressInternet, Ports: ports,
+			b.send(src, graph.Internet, internet, graph.Edge{Technique: graph.TechEgressInternet, Ports: ports,
 				Evidence: b.appendEvidence(nil, why, src.Key), Missing: b.appendMissing(nil, why, src)})
 		}
 	}
@@ -265,6 +284,30 @@ func portString(proto corev1.Protocol, n int32) string {
 	return fmt.Sprintf("%s/%d", strings.ToLower(string(proto)), n)
 }
 
+// sortedEvidence returns a sorted copy of ev without repeats, nil when it
+// is empty, as the graph keeps an edge's evidence.
+func sortedEvidence(ev []graph.Evidence) []graph.Evidence {
+	if len(ev) == 0 {
+		return nil
+	}
+	out := slices.Clone(ev)
+	slices.SortFunc(out, func(a, b graph.Evidence) int {
+		return cmp.Or(cmp.Compare(a.Object, b.Object), cmp.Compare(a.Detail, b.Detail))
+	})
+	return slices.Compact(out)
+}
+
+// sortedStrings returns a sorted copy of s without repeats, nil when it
+// is empty.
+func sortedStrings(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // nonEmpty returns s, or nil when it is empty: a scratch list emptied for
 // reuse must not give an edge an empty list where it would have none.
 func nonEmpty[S ~[]E, E any](s S) S {
@@ -275,7 +318,7 @@ func nonEmpty[S ~[]E, E any](s S) S {
 }
 
 // flowPorts returns the portStrings of a flow's ports, made once per list
-// shared by several flows. The result is shared: AddEdge copies it.
+// shared by several flows. The result is shared by their edges.
 func (b *builder) flowPorts(ps []netpol.Port) []string {
 	if len(ps) == 0 {
 		return nil

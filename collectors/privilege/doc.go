@@ -8,7 +8,8 @@
 // findings sharing one root cause group together.
 //
 // Capabilities are matched per rule, not per namespace: each rule is
-// checked against a fixed set of request templates once, and a
-// cluster-wide rule then applies to every namespace. The cost is rules ×
-// templates plus the edges themselves.
+// checked against a fixed set of request templates once, what each binding
+// gives is worked out once whoever it names, and a cluster-wide rule then
+// applies to every namespace. The cost is rules × templates, plus the
+// bindings of each identity, plus the edges themselves.
 package privilege

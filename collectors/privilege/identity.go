@@ -3,6 +3,8 @@ package privilege
 import (
 	"slices"
 
+	rbacv1 "k8s.io/api/rbac/v1"
+
 	"github.com/trustpath/trustpath/collectors/escape"
 	"github.com/trustpath/trustpath/collectors/estate"
 	"github.com/trustpath/trustpath/collectors/rbac"
@@ -10,10 +12,18 @@ import (
 	"github.com/trustpath/trustpath/graph"
 )
 
+// grant is a rule of a binding that gives some capability, with what the
+// edges it gives show, made once per binding.
+type grant struct {
+	rbac.Grant
+	evidence graph.Evidence // the binding, role and rule
+	missing  string         // the binding grants too much: see tooMuch
+}
+
 // holding is one capability an identity holds in one scope: the grants
 // behind it and the names it is limited to (nil when unlimited).
 type holding struct {
-	grants []*rbac.Grant
+	grants []*grant
 	all    bool     // some grant has no resourceNames
 	names  []string // union of the limited grants' names
 }
@@ -23,6 +33,13 @@ func (h *holding) held() bool { return h != nil && len(h.grants) > 0 }
 // allows reports whether the holding covers an object named name.
 func (h *holding) allows(name string) bool {
 	return h.held() && (h.all || slices.Contains(h.names, name))
+}
+
+// add joins x's grants and names to h's.
+func (h *holding) add(x *holding) {
+	h.grants = append(h.grants, x.grants...)
+	h.all = h.all || x.all
+	h.names = append(h.names, x.names...)
 }
 
 // caps are the capabilities held in one scope.
@@ -35,28 +52,66 @@ var unlimitedOnly = []capability{capCreatePods, capCreateCronJobs, capCreateDaem
 	capCreateSecrets, capBindRoles, capBindClusterRoles, capCSRCreate, capWebhook, capWildcard}
 
 // scopes collects an identity's capabilities by namespace, "" being
-// cluster-wide. The holdings point into rules.
-func (b *builder) scopes(rules []rbac.ScopedRule) map[string]*caps {
+// cluster-wide, from the bindings naming it in the order given. A
+// namespace where they give no capability has no entry.
+func (b *builder) scopes(bound []rbac.Bound) map[string]*caps {
 	out := map[string]*caps{}
-	for i := range rules {
-		sr := &rules[i]
-		matched := b.match(&sr.Grant)
-		names := named(&sr.Grant.Rule)
-		c := out[sr.Namespace]
+	for _, bd := range bound {
+		gave := b.granted(bd)
+		if gave == nil {
+			continue
+		}
+		c := out[bd.Namespace()]
 		if c == nil {
 			c = &caps{}
-			out[sr.Namespace] = c
+			out[bd.Namespace()] = c
 		}
-		for cp, ok := range matched {
+		for cp, x := range gave {
+			if x == nil {
+				continue
+			}
+			if c[cp] == nil {
+				c[cp] = &holding{}
+			}
+			c[cp].add(x)
+		}
+	}
+	return out
+}
+
+// granted returns the capabilities one binding gives, nil when none,
+// worked out once per binding: a group bound in every namespace, and the
+// default bindings every identity holds, come up again and again.
+func (b *builder) granted(bd rbac.Bound) *caps {
+	if c, ok := b.bound[bd]; ok {
+		return c
+	}
+	var c *caps
+	var missing string
+	for i := range bd.Rules() {
+		rule := bd.Rule(i)
+		names := named(rule)
+		var g *grant
+		for cp, ok := range b.match(rule) {
 			if !ok || (names != nil && slices.Contains(unlimitedOnly, capability(cp))) {
 				continue
+			}
+			if g == nil {
+				g = &grant{Grant: bd.Grant(i)}
+				if missing == "" {
+					missing = tooMuch(&g.Grant)
+				}
+				g.evidence, g.missing = b.grantEvidence(&g.Grant, rule), missing
+			}
+			if c == nil {
+				c = &caps{}
 			}
 			h := c[cp]
 			if h == nil {
 				h = &holding{}
 				c[cp] = h
 			}
-			h.grants = append(h.grants, &sr.Grant)
+			h.grants = append(h.grants, g)
 			if names == nil {
 				h.all = true
 			} else {
@@ -64,46 +119,48 @@ func (b *builder) scopes(rules []rbac.ScopedRule) map[string]*caps {
 			}
 		}
 	}
-	return out
+	b.bound[bd] = c
+	return c
 }
 
-// match returns the capabilities gr's rule grants, worked out once per
-// rule: identities bound in many namespaces, and every identity's default
-// discovery rules, bring the same rules again and again.
-func (b *builder) match(gr *rbac.Grant) *[numCapabilities]bool {
-	k := ruleKey{gr.RuleFrom, gr.RuleIndex}
-	if m, ok := b.matched[k]; ok {
+// match returns the capabilities a rule grants, worked out once per rule:
+// the bindings of one role share its rules.
+func (b *builder) match(rule *rbacv1.PolicyRule) *[numCapabilities]bool {
+	if m, ok := b.matched[rule]; ok {
 		return m
 	}
 	m := new([numCapabilities]bool)
-	*m = match(&gr.Rule)
-	b.matched[k] = m
+	*m = match(rule)
+	b.matched[rule] = m
 	return m
 }
 
-// ruleKey names a rule by the role it is written in and its index there.
-type ruleKey struct {
-	role  estate.Ref
-	index int
-}
+// none is the holding of a capability nobody holds; it must not be modified.
+var none = &holding{}
 
-// in returns the holding of a capability in namespace ns: the namespace's
-// own grants joined with the cluster-wide ones.
-func in(sc map[string]*caps, ns string, c capability) *holding {
-	var h holding
-	for _, scope := range []string{"", ns} {
-		if sc[scope] == nil || !sc[scope][c].held() {
-			continue
-		}
-		x := sc[scope][c]
-		h.grants = append(h.grants, x.grants...)
-		h.all = h.all || x.all
-		h.names = append(h.names, x.names...)
-		if ns == "" {
-			break
-		}
+// in returns the holding of a capability in a namespace from the
+// cluster-wide grants and the namespace's own, joined. The result may be
+// one of theirs and must not be modified.
+func in(cluster, local *caps, c capability) *holding {
+	var x, y *holding
+	if cluster != nil {
+		x = cluster[c]
 	}
-	return &h
+	if local != nil {
+		y = local[c]
+	}
+	switch {
+	case !y.held() && x.held():
+		return x
+	case !x.held() && y.held():
+		return y
+	case !x.held():
+		return none
+	}
+	h := &holding{}
+	h.add(x)
+	h.add(y)
+	return h
 }
 
 // identity adds the edges one identity's permissions give.
@@ -111,7 +168,7 @@ func (b *builder) identity(id identity) {
 	if b.g.Vertex(id.key) == nil {
 		return
 	}
-	sc := b.scopes(b.az.Rules(id.subject))
+	sc := b.scopes(b.az.BindingsFor(id.subject.Identity()))
 	if len(sc) == 0 {
 		return
 	}
@@ -160,19 +217,27 @@ func namespacedAnywhere(c *caps) bool {
 
 // step is an edge with its grants as evidence and missing control.
 func (b *builder) step(from, to graph.Key, tech graph.Technique, h *holding, what string, extra ...graph.Evidence) {
-	if from == to || b.g.Vertex(to) == nil {
+	t := b.g.Vertex(to)
+	if from == to || t == nil {
 		return
 	}
-	e := graph.Edge{Technique: tech, Evidence: extra}
-	for _, gr := range h.grants {
-		e.Evidence = append(e.Evidence, b.grantEvidence(gr))
-		e.Missing = append(e.Missing, b.tooMuch(gr))
+	e := graph.Edge{Technique: tech, Evidence: make([]graph.Evidence, 0, len(extra)+len(h.grants)),
+		Missing: make([]string, 0, len(h.grants))}
+	e.Evidence = append(e.Evidence, extra...)
+	for _, g := range h.grants {
+		e.Evidence = append(e.Evidence, g.evidence)
+		e.Missing = append(e.Missing, g.missing)
 	}
-	b.edge(from, to, e)
+	if f := b.g.Vertex(from); f != nil {
+		b.g.AddEdgeBetween(f, t, e) // to is looked up already
+		return
+	}
+	b.edge(from, to, e) // reports the missing vertex
 }
 
 // namespaced adds the edges of the capabilities an identity holds in ns.
 func (b *builder) namespaced(id identity, sc map[string]*caps, ns string) {
+	cluster, local := sc[""], sc[ns]
 	// Admin of the namespace: the namespace-admin vertex reaches the rest.
 	if sc[ns] != nil && sc[ns][capWildcard].held() {
 		b.step(id.key, b.namespaceAdmin(ns), graph.TechAdmin, sc[ns][capWildcard], "every permission")
@@ -182,58 +247,58 @@ func (b *builder) namespaced(id identity, sc map[string]*caps, ns string) {
 		b.step(id.key, b.namespaceAdmin(ns), graph.TechAdmin, h, "the admin role")
 		return
 	}
-	if h := in(sc, ns, capReadSecrets); h.held() {
+	if h := in(cluster, local, capReadSecrets); h.held() {
 		for _, sec := range b.secrets[ns] {
 			if h.allows(sec.Name) {
 				b.step(id.key, b.key(graph.KindSecret, ns, sec.Name), graph.TechReadSecret, h, "read secrets")
 			}
 		}
 	}
-	if h := in(sc, ns, capCreatePods); h.held() {
+	if h := in(cluster, local, capCreatePods); h.held() {
 		b.step(id.key, b.podCreation(ns), graph.TechCreatePods, h, "create pods")
 	}
-	if h := in(sc, ns, capCreateCronJobs); h.held() {
+	if h := in(cluster, local, capCreateCronJobs); h.held() {
 		b.step(id.key, b.podCreation(ns), graph.TechCronJob, h, "create cronjobs")
 	}
-	if h := in(sc, ns, capCreateDaemonSets); h.held() {
+	if h := in(cluster, local, capCreateDaemonSets); h.held() {
 		b.step(id.key, b.podCreation(ns), graph.TechDaemonSet, h, "create daemonsets")
 	}
-	if h := in(sc, ns, capModifyPods); h.held() {
+	if h := in(cluster, local, capModifyPods); h.held() {
 		b.toPods(id.key, ns, h, graph.TechModifyWorkload)
 	}
-	if h := in(sc, ns, capExec); h.held() {
+	if h := in(cluster, local, capExec); h.held() {
 		b.toPods(id.key, ns, h, graph.TechExec)
 	}
-	if h := in(sc, ns, capPortForward); h.held() {
+	if h := in(cluster, local, capPortForward); h.held() {
 		for _, g := range b.groups[ns] {
 			if h.all || podNamed(g, h.names) {
 				b.step(id.key, g.Key, graph.TechPortForward, h, "port-forward")
 			}
 		}
 	}
-	if h := in(sc, ns, capTokenRequest); h.held() {
+	if h := in(cluster, local, capTokenRequest); h.held() {
 		for _, sa := range b.accounts[ns] {
 			if h.allows(sa) {
 				b.step(id.key, b.key(graph.KindServiceAccount, ns, sa), graph.TechTokenRequest, h, "create serviceaccounts/token")
 			}
 		}
 	}
-	if h, read := in(sc, ns, capCreateSecrets), in(sc, ns, capReadSecrets); h.held() && read.all {
+	if h, read := in(cluster, local, capCreateSecrets), in(cluster, local, capReadSecrets); h.held() && read.all {
 		for _, sa := range b.accounts[ns] {
 			b.step(id.key, b.key(graph.KindServiceAccount, ns, sa), graph.TechTokenSecret, h, "create and read secrets")
 		}
 	}
-	if h := in(sc, ns, capImpersonateSAs); h.held() {
+	if h := in(cluster, local, capImpersonateSAs); h.held() {
 		for _, sa := range b.accounts[ns] {
 			if h.allows(sa) {
 				b.step(id.key, b.key(graph.KindServiceAccount, ns, sa), graph.TechImpersonate, h, "impersonate serviceaccounts")
 			}
 		}
 	}
-	if bind, verb := in(sc, ns, capBindRoles), in(sc, ns, capBindVerb); bind.held() && verb.held() {
+	if bind, verb := in(cluster, local, capBindRoles), in(cluster, local, capBindVerb); bind.held() && verb.held() {
 		b.step(id.key, b.namespaceAdmin(ns), graph.TechBindRole, join(bind, verb), "create rolebindings with bind")
 	}
-	if esc, bind := in(sc, ns, capEscalate), in(sc, ns, capBindRoles); esc.held() && bind.held() {
+	if esc, bind := in(cluster, local, capEscalate), in(cluster, local, capBindRoles); esc.held() && bind.held() {
 		b.step(id.key, b.namespaceAdmin(ns), graph.TechBindRole, join(esc, bind), "escalate roles")
 	}
 }
@@ -318,7 +383,7 @@ func adminBinding(sc map[string]*caps, ns string) *holding {
 		}
 		for _, gr := range c.grants {
 			if gr.Role.Kind == "ClusterRole" && (gr.Role.Name == "admin" || gr.Role.Name == "cluster-admin") &&
-				!slices.ContainsFunc(h.grants, func(x *rbac.Grant) bool { return x.Binding == gr.Binding }) {
+				!slices.ContainsFunc(h.grants, func(x *grant) bool { return x.Binding == gr.Binding }) {
 				h.grants = append(h.grants, gr)
 			}
 		}

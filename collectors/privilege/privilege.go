@@ -38,15 +38,10 @@ type builder struct {
 	accounts   map[string][]string         // service account names by namespace
 	groups     map[string][]*workload.Group
 	allGroups  []*workload.Group
-	psa        map[string]string              // enforce level by namespace
-	evidence   map[evidenceKey]graph.Evidence // grantEvidence, formatted once per rule
-	matched    map[ruleKey]*[numCapabilities]bool
-	excess     map[[2]estate.Ref]string // tooMuch, formatted once per binding
-}
-
-type evidenceKey struct {
-	binding, rule estate.Ref
-	index         int
+	psa        map[string]string    // enforce level by namespace
+	bound      map[rbac.Bound]*caps // what each binding gives: see granted
+	matched    map[*rbacv1.PolicyRule]*[numCapabilities]bool
+	details    map[detailKey]string // grantEvidence, formatted once per rule
 }
 
 // Build adds the edges the cluster's RBAC grants to g. Topology must have
@@ -58,8 +53,8 @@ func Build(g *graph.Builder, s *estate.Snapshot, prefix string, groups []*worklo
 	b := &builder{g: g, s: s, az: az, prefix: prefix, opts: opts,
 		secrets: map[string][]*corev1.Secret{}, accounts: map[string][]string{},
 		groups: map[string][]*workload.Group{}, allGroups: groups, psa: map[string]string{},
-		evidence: map[evidenceKey]graph.Evidence{}, matched: map[ruleKey]*[numCapabilities]bool{},
-		excess: map[[2]estate.Ref]string{}}
+		bound: map[rbac.Bound]*caps{}, matched: map[*rbacv1.PolicyRule]*[numCapabilities]bool{},
+		details: map[detailKey]string{}}
 	b.index()
 	b.tokenSecrets()
 	for _, id := range b.identities() {
@@ -159,19 +154,27 @@ func (b *builder) edge(from, to graph.Key, e graph.Edge) {
 	}
 }
 
-// grantEvidence names the binding, role and rule behind an edge.
-func (b *builder) grantEvidence(gr *rbac.Grant) graph.Evidence {
-	k := evidenceKey{gr.Binding, gr.RuleFrom, gr.RuleIndex}
-	if ev, ok := b.evidence[k]; ok {
-		return ev
+// grantEvidence names the binding, role and rule behind an edge. rule is
+// where gr's rule is kept: the rule's text is made once for the many
+// bindings of one role.
+func (b *builder) grantEvidence(gr *rbac.Grant, rule *rbacv1.PolicyRule) graph.Evidence {
+	k := detailKey{rule, gr.Default}
+	detail, ok := b.details[k]
+	if !ok {
+		detail = fmt.Sprintf("%s rules[%d]: %s", refName(gr.RuleFrom), gr.RuleIndex, rbac.FormatRule(gr.Rule))
+		if gr.Default {
+			detail += " (Kubernetes default)"
+		}
+		b.details[k] = detail
 	}
-	detail := fmt.Sprintf("%s rules[%d]: %s", refName(gr.RuleFrom), gr.RuleIndex, rbac.FormatRule(gr.Rule))
-	if gr.Default {
-		detail += " (Kubernetes default)"
-	}
-	ev := graph.Evidence{Object: b.refKey(gr.Binding), Detail: detail}
-	b.evidence[k] = ev
-	return ev
+	return graph.Evidence{Object: b.refKey(gr.Binding), Detail: detail}
+}
+
+// detailKey names the text of a rule in evidence: the rule, which says
+// where it is written, and whether the grant is a Kubernetes default.
+type detailKey struct {
+	rule *rbacv1.PolicyRule
+	def  bool
 }
 
 // refKey is the key an RBAC object is named by in evidence:
@@ -198,12 +201,6 @@ func refName(r estate.Ref) string {
 // than its subjects should hold. Every edge one binding grants shares it,
 // whatever capability or namespace, since narrowing that role (or removing
 // the binding) is the one fix; what exactly it grants is in the evidence.
-func (b *builder) tooMuch(gr *rbac.Grant) string {
-	k := [2]estate.Ref{gr.Binding, gr.Role}
-	if s, ok := b.excess[k]; ok {
-		return s
-	}
-	s := fmt.Sprintf("least-privilege RBAC: %s (role %s)", refName(gr.Binding), refName(gr.Role))
-	b.excess[k] = s
-	return s
+func tooMuch(gr *rbac.Grant) string {
+	return fmt.Sprintf("least-privilege RBAC: %s (role %s)", refName(gr.Binding), refName(gr.Role))
 }

@@ -340,29 +340,3 @@ func (a *Authorizer) Subjects() []Subject { return a.subjects }
 
 // Rules returns the rules s holds; see RulesFor.
 func (a *Authorizer) Rules(s Subject) []ScopedRule { return a.RulesFor(s.Identity()) }
-
-// RulesFor returns every rule id holds through any binding, each with the
-// namespace it applies in ("" for cluster-wide) and its grant: cluster-wide
-// rules first, then by namespace, binding name and rule order. A
-// cluster-wide rule applies in every namespace too.
-func (a *Authorizer) RulesFor(id Identity) []ScopedRule {
-	var cluster, local []*binding
-	for _, set := range a.setsOf(id) {
-		cluster = append(cluster, set.cluster...)
-		for _, list := range set.namespaced {
-			local = append(local, list...)
-		}
-	}
-	all := append(sortBindings(cluster), sortBindings(local)...)
-	n := 0
-	for _, bd := range all {
-		n += len(bd.role.rules)
-	}
-	out := make([]ScopedRule, 0, n) // a group bound in every namespace holds tens of thousands
-	for _, bd := range all {
-		for i := range bd.role.rules {
-			out = append(out, ScopedRule{Namespace: bd.namespace, Grant: bd.grant(&bd.role.rules[i])})
-		}
-	}
-	return out
-}

@@ -107,6 +107,28 @@ func TestRules(t *testing.T) {
 	}
 }
 
+// TestBindingsFor checks that two identities a binding names get the same
+// Bound for it, which callers key what a binding grants by.
+func TestBindingsFor(t *testing.T) {
+	t.Parallel()
+	a := rbac.New(load(t, bindingsYAML))
+	of := func(s rbac.Subject) map[string]rbac.Bound {
+		out := map[string]rbac.Bound{}
+		for _, b := range a.BindingsFor(s.Identity()) {
+			out[b.Grant(0).Binding.String()] = b
+		}
+		return out
+	}
+	app, user := of(sa("ns1", "app")), of(user("rb-user"))
+	const shared = "RoleBinding/ns1/rb-reader"
+	if app[shared] == (rbac.Bound{}) || app[shared] != user[shared] {
+		t.Errorf("%s: got %v for the service account and %v for the user, want one Bound", shared, app[shared], user[shared])
+	}
+	if got := app[shared].Namespace(); got != "ns1" {
+		t.Errorf("%s: Namespace() = %q, want ns1", shared, got)
+	}
+}
+
 func TestIdentity(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
