@@ -1,6 +1,9 @@
 package table
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Wrap breaks s into lines of at most width runes (width < 1: no limit).
 // It breaks at the last space that leaves a line at least half full, else
@@ -12,6 +15,9 @@ func Wrap(s string, width int) []string { return wrap(s, width, width) }
 
 // wrap is [Wrap] with the first line first runes wide and the others next.
 func wrap(s string, first, next int) []string {
+	if !strings.ContainsRune(s, '\n') && !strings.HasSuffix(s, " ") && (first <= 0 || utf8.RuneCountInString(s) <= first) {
+		return []string{s} // most cells fit: no copy into runes and back
+	}
 	var lines []string
 	width := first
 	for _, para := range strings.Split(s, "\n") {
