@@ -63,6 +63,11 @@ type Options struct {
 	// label: "privileged" (the Kubernetes default) unless the cluster's
 	// admission configuration says otherwise.
 	DefaultPSA string
+	// KeepObjects keeps every object of the snapshots whole, for writing
+	// them out (trustpath snapshot); otherwise pods a controller of the
+	// input describes are slimmed once the graph is built (see
+	// workload.SlimPods).
+	KeepObjects bool
 }
 
 // ErrEmptyInput is returned when the sources hold no Kubernetes object.
@@ -133,7 +138,7 @@ func Load(ctx context.Context, o Options) (*Result, error) {
 	if total == 0 {
 		return res, fmt.Errorf("%w (%s)", ErrEmptyInput, describe(o.Sources))
 	}
-	res.Graph, res.Clusters = Build(res.Snapshots, WithDefaultPSA(o.DefaultPSA))
+	res.Graph, res.Clusters = Build(res.Snapshots, o.buildOptions()...)
 	return res, nil
 }
 
@@ -141,7 +146,22 @@ func Load(ctx context.Context, o Options) (*Result, error) {
 type BuildOption func(*buildOptions)
 
 type buildOptions struct {
-	defaultPSA string
+	defaultPSA  string
+	keepObjects bool
+}
+
+func (o *Options) buildOptions() []BuildOption {
+	opts := []BuildOption{WithDefaultPSA(o.DefaultPSA)}
+	if o.KeepObjects {
+		opts = append(opts, WithObjectsKept())
+	}
+	return opts
+}
+
+// WithObjectsKept keeps the snapshots' objects whole; by default Build
+// slims the pods a controller of the input describes (workload.SlimPods).
+func WithObjectsKept() BuildOption {
+	return func(o *buildOptions) { o.keepObjects = true }
 }
 
 // WithDefaultPSA sets the Pod Security level of namespaces without an
@@ -176,6 +196,11 @@ func Build(snaps []*estate.Snapshot, opts ...BuildOption) (*graph.Graph, []*Clus
 		joined = append(joined, crosscluster.Cluster{Snapshot: c.Snapshot, Prefix: c.Prefix})
 	}
 	crosscluster.Build(b, joined)
+	if !bo.keepObjects {
+		for _, c := range clusters {
+			workload.SlimPods(c.Groups)
+		}
+	}
 	return b.Build(), clusters
 }
 

@@ -192,3 +192,56 @@ spec:
 		}
 	}
 }
+
+// TestSlimPods: once the graph is built, a Pod its controller's template
+// describes keeps only what grouping reads of it, unless the objects are
+// kept for writing out; the graph is the same either way, and a Pod with
+// no controller in the input stays whole, being its own template.
+func TestSlimPods(t *testing.T) {
+	t.Parallel()
+	const orphan = `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: orphan-x1
+  namespace: ci
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: gone, uid: u9, controller: true}]
+spec: {containers: [{name: c, image: busybox}]}
+`
+	load := func(keep bool) *collectors.Result {
+		res, err := collectors.Load(t.Context(), collectors.Options{DefaultNamespace: "default", KeepObjects: keep, Stdin: strings.NewReader(orphan),
+			Sources: []collectors.Source{{Cluster: "prod", Path: filepath.Join("..", "testdata", "demo", "prod")}, {Cluster: "prod", Path: "-"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	slim, kept := load(false), load(true)
+	containers := func(res *collectors.Result, name string) int {
+		for _, p := range res.Snapshots[0].Pods {
+			if p.Name == name {
+				return len(p.Spec.Containers)
+			}
+		}
+		t.Fatalf("no pod %s", name)
+		return 0
+	}
+	// runner-7c9f-x2kq8 belongs to ReplicaSet runner-7c9f, and it to
+	// Deployment runner: the group is the Deployment's.
+	if n := containers(slim, "runner-7c9f-x2kq8"); n != 0 {
+		t.Errorf("slimmed runner pod has %d containers, want none", n)
+	}
+	if n := containers(kept, "runner-7c9f-x2kq8"); n != 1 {
+		t.Errorf("kept runner pod has %d containers, want 1", n)
+	}
+	if n := containers(slim, "orphan-x1"); n != 1 {
+		t.Errorf("orphan pod (its ReplicaSet is not in the input) has %d containers, want 1", n)
+	}
+	var a, b strings.Builder
+	if err := errors.Join(graph.WriteJSON(&a, slim.Graph.All()), graph.WriteJSON(&b, kept.Graph.All())); err != nil {
+		t.Fatal(err)
+	}
+	if a.String() != b.String() {
+		t.Error("slimming pods changed the graph")
+	}
+}

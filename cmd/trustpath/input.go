@@ -29,6 +29,9 @@ type inputOptions struct {
 	DefaultPSA string
 	Strict     bool
 	live       liveOptions
+	// keepObjects keeps the objects read whole, for writing them back out
+	// (snapshot); no flag sets it.
+	keepObjects bool
 }
 
 func (o *inputOptions) addFlags(f *pflag.FlagSet) {
@@ -130,7 +133,7 @@ func (o *inputOptions) isLive() bool { return o.live.asked() || len(o.Files) == 
 // load reads the estate and reports diagnostics on stderr. fsys, when not
 // nil, replaces the OS file system (the embedded demo).
 func (o *inputOptions) load(ctx context.Context, s IOStreams, log logger, fsys fs.FS) (*collectors.Result, error) {
-	opts := collectors.Options{FS: fsys, Stdin: s.In, DefaultNamespace: o.Namespace, DefaultPSA: o.DefaultPSA}
+	opts := collectors.Options{FS: fsys, Stdin: s.In, DefaultNamespace: o.Namespace, DefaultPSA: o.DefaultPSA, KeepObjects: o.keepObjects}
 	for _, f := range o.Files {
 		opts.Sources = append(opts.Sources, collectors.ParseSource(f, o.Cluster))
 	}

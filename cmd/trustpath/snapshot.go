@@ -56,6 +56,7 @@ a directory that receives CLUSTER.json per cluster.`,
 }
 
 func (o *snapshotOptions) run(ctx context.Context, s IOStreams, log logger) error {
+	o.input.keepObjects = true // what was read is written back out
 	res, err := o.input.load(ctx, s, log, nil)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -31,6 +32,9 @@ func TestSnapshotRoundTrip(t *testing.T) {
 			}
 			if string(first) != again {
 				t.Error("two snapshots of the same input differ")
+			}
+			if fixture == "demo/prod" && !podWritten(t, first, "runner-7c9f-x2kq8") {
+				t.Error("the snapshot lost the dumped runner Pod's containers; the objects read must be written whole")
 			}
 			want, stderr, code := run(t, "", "graph", "-q", "--format", "json", "--cluster", "test", "-f", src)
 			if code != ExitOK {
@@ -75,4 +79,26 @@ func firstDifference(want, got string) string {
 		}
 	}
 	return "one output is a prefix of the other"
+}
+
+// podWritten reports whether the kubectl List in list holds the named Pod
+// with its containers.
+func podWritten(t *testing.T, list []byte, name string) bool {
+	t.Helper()
+	var l struct {
+		Items []struct {
+			Kind     string
+			Metadata struct{ Name string }
+			Spec     struct{ Containers []json.RawMessage }
+		}
+	}
+	if err := json.Unmarshal(list, &l); err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range l.Items {
+		if it.Kind == "Pod" && it.Metadata.Name == name {
+			return len(it.Spec.Containers) > 0
+		}
+	}
+	return false
 }

@@ -28,6 +28,8 @@ type Group struct {
 	Replicas int      // desired pods (per node for a DaemonSet)
 	Pods     int      // pods of the input folded into the group
 	Nodes    []string // nodes the group's pods run on or are pinned to, sorted
+
+	folded []*corev1.Pod // the Pods counted in Pods, for SlimPods
 }
 
 // Namespace returns the group's namespace.
@@ -94,6 +96,7 @@ func Groups(s *estate.Snapshot, prefix string) []*Group {
 	for _, p := range s.Pods {
 		if owner := byOwner[controllerOf(&p.ObjectMeta)]; owner != nil {
 			owner.Pods++
+			owner.folded = append(owner.folded, p)
 			if p.Spec.NodeName != "" {
 				owner.Nodes = append(owner.Nodes, p.Spec.NodeName)
 			}
@@ -170,4 +173,20 @@ func (g *Group) Automount(account *bool) (mount bool, why string) {
 		return *account, fmt.Sprintf("serviceaccount %s/%s automountServiceAccountToken: %t", g.Namespace(), g.ServiceAccount(), *account)
 	}
 	return true, "automountServiceAccountToken unset on pod and service account (default true)"
+}
+
+// SlimPods cuts each Pod the groups folded into their controller's group
+// down to what grouping reads of it (name, namespace, labels, owner
+// references, node), in place. The controller's template describes such a
+// pod, and in a cluster dump these pods, spec and status, are most of the
+// objects' memory: a third of it at 50,000 pods. A snapshot slimmed so must
+// not be written out as the estate.
+func SlimPods(groups []*Group) {
+	for _, pg := range groups {
+		for _, p := range pg.folded {
+			*p = corev1.Pod{TypeMeta: p.TypeMeta, ObjectMeta: metav1.ObjectMeta{Name: p.Name, Namespace: p.Namespace,
+				UID: p.UID, Labels: p.Labels, OwnerReferences: p.OwnerReferences}, Spec: corev1.PodSpec{NodeName: p.Spec.NodeName}}
+		}
+		pg.folded = nil
+	}
 }
