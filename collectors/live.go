@@ -58,7 +58,7 @@ func LoadLive(ctx context.Context, o Options, live []Live, lo cluster.Options) (
 	if total == 0 {
 		return res, fmt.Errorf("%w (%s)", ErrEmptyInput, describeLive(o.Sources, live))
 	}
-	res.Graph, res.Clusters = Build(res.Snapshots, o.buildOptions()...)
+	o.build(res)
 	return res, nil
 }
 

@@ -64,9 +64,9 @@ type Options struct {
 	// admission configuration says otherwise.
 	DefaultPSA string
 	// KeepObjects keeps every object of the snapshots whole, for writing
-	// them out (trustpath snapshot); otherwise pods a controller of the
-	// input describes are slimmed once the graph is built (see
-	// workload.SlimPods).
+	// them out (trustpath snapshot, seeding a test API server); otherwise
+	// Load and LoadLive slim the pods a controller of the input describes
+	// once the graph is built (see workload.SlimPods). Build never does.
 	KeepObjects bool
 }
 
@@ -138,7 +138,7 @@ func Load(ctx context.Context, o Options) (*Result, error) {
 	if total == 0 {
 		return res, fmt.Errorf("%w (%s)", ErrEmptyInput, describe(o.Sources))
 	}
-	res.Graph, res.Clusters = Build(res.Snapshots, o.buildOptions()...)
+	o.build(res)
 	return res, nil
 }
 
@@ -146,22 +146,19 @@ func Load(ctx context.Context, o Options) (*Result, error) {
 type BuildOption func(*buildOptions)
 
 type buildOptions struct {
-	defaultPSA  string
-	keepObjects bool
+	defaultPSA string
 }
 
-func (o *Options) buildOptions() []BuildOption {
-	opts := []BuildOption{WithDefaultPSA(o.DefaultPSA)}
-	if o.KeepObjects {
-		opts = append(opts, WithObjectsKept())
+// build builds the graph of res's snapshots and, unless o keeps the
+// objects, slims the pods a controller of the input describes: Load and
+// LoadLive made the snapshots, so nothing else holds them yet.
+func (o *Options) build(res *Result) {
+	res.Graph, res.Clusters = Build(res.Snapshots, WithDefaultPSA(o.DefaultPSA))
+	if !o.KeepObjects {
+		for _, c := range res.Clusters {
+			workload.SlimPods(c.Groups)
+		}
 	}
-	return opts
-}
-
-// WithObjectsKept keeps the snapshots' objects whole; by default Build
-// slims the pods a controller of the input describes (workload.SlimPods).
-func WithObjectsKept() BuildOption {
-	return func(o *buildOptions) { o.keepObjects = true }
 }
 
 // WithDefaultPSA sets the Pod Security level of namespaces without an
@@ -196,11 +193,6 @@ func Build(snaps []*estate.Snapshot, opts ...BuildOption) (*graph.Graph, []*Clus
 		joined = append(joined, crosscluster.Cluster{Snapshot: c.Snapshot, Prefix: c.Prefix})
 	}
 	crosscluster.Build(b, joined)
-	if !bo.keepObjects {
-		for _, c := range clusters {
-			workload.SlimPods(c.Groups)
-		}
-	}
 	return b.Build(), clusters
 }
 

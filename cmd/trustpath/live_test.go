@@ -73,7 +73,7 @@ func TestLiveCluster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := collectors.Load(t.Context(), collectors.Options{DefaultNamespace: "default",
+	files, err := collectors.Load(t.Context(), collectors.Options{DefaultNamespace: "default", KeepObjects: true,
 		Sources: []collectors.Source{{Cluster: "prod", Path: testdata("demo", "prod")}}})
 	if err != nil {
 		t.Fatal(err)

@@ -33,10 +33,11 @@ func fixturePath(name string) string {
 	return filepath.Join("..", "..", "testdata", filepath.FromSlash(name))
 }
 
-// loadFiles reads a fixture through the manifest door.
+// loadFiles reads a fixture through the manifest door, its objects kept
+// whole to be served or seeded as an API server holds them.
 func loadFiles(t *testing.T, fixture string) *collectors.Result {
 	t.Helper()
-	res, err := collectors.Load(t.Context(), collectors.Options{DefaultNamespace: "default",
+	res, err := collectors.Load(t.Context(), collectors.Options{DefaultNamespace: "default", KeepObjects: true,
 		Sources: []collectors.Source{{Cluster: "test", Path: fixturePath(fixture)}}})
 	if err != nil {
 		t.Fatalf("loading %s: %v", fixture, err)
