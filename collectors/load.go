@@ -68,6 +68,12 @@ type Options struct {
 	// Load and LoadLive slim the pods a controller of the input describes
 	// once the graph is built (see workload.SlimPods). Build never does.
 	KeepObjects bool
+	// GraphOnly says the caller reads the graph and where objects were
+	// read (sources, diagnostics, gaps), not the objects: once the graph
+	// is built, Load and LoadLive release the objects, pod groups,
+	// NetworkPolicy engines and RBAC indexes, so an analysis of a large
+	// estate has their memory.
+	GraphOnly bool
 }
 
 // ErrEmptyInput is returned when the sources hold no Kubernetes object.
@@ -149,13 +155,17 @@ type buildOptions struct {
 	defaultPSA string
 }
 
-// build builds the graph of res's snapshots and, unless o keeps the
-// objects, slims the pods a controller of the input describes: Load and
-// LoadLive made the snapshots, so nothing else holds them yet.
+// build builds the graph of res's snapshots, then releases or slims their
+// objects as o says: Load and LoadLive made the snapshots, so nothing else
+// holds them yet.
 func (o *Options) build(res *Result) {
 	res.Graph, res.Clusters = Build(res.Snapshots, WithDefaultPSA(o.DefaultPSA))
-	if !o.KeepObjects {
-		for _, c := range res.Clusters {
+	for _, c := range res.Clusters {
+		switch {
+		case o.GraphOnly:
+			c.Snapshot.ReleaseObjects()
+			c.Groups, c.Network, c.RBAC = nil, nil, nil
+		case !o.KeepObjects:
 			workload.SlimPods(c.Groups)
 		}
 	}

@@ -245,3 +245,39 @@ spec: {containers: [{name: c, image: busybox}]}
 		t.Error("slimming pods changed the graph")
 	}
 }
+
+// TestGraphOnly: with GraphOnly the objects are gone once the graph is
+// built, but the graph, the count of objects read and where each was read
+// (what reports and SARIF locate findings by) are as with the objects kept.
+func TestGraphOnly(t *testing.T) {
+	t.Parallel()
+	load := func(graphOnly bool) *collectors.Result {
+		res, err := collectors.Load(t.Context(), collectors.Options{DefaultNamespace: "default", GraphOnly: graphOnly,
+			Sources: []collectors.Source{{Cluster: "prod", Path: filepath.Join("..", "testdata", "demo", "prod")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	lean, whole := load(true), load(false)
+	if s := lean.Snapshots[0]; len(s.Pods)+len(s.Deployments)+len(s.Secrets)+len(s.RoleBindings) != 0 || lean.Clusters[0].Groups != nil {
+		t.Error("GraphOnly kept objects or pod groups")
+	}
+	if got, want := lean.Snapshots[0].Objects(), whole.Snapshots[0].Objects(); got != want || want == 0 {
+		t.Errorf("GraphOnly counts %d objects read, want %d", got, want)
+	}
+	for _, key := range []string{"deployment/ci/runner", "container/ci/runner/runner", "secret/payments/stripe-key"} {
+		got, ok1 := lean.NearestSource(key)
+		want, ok2 := whole.NearestSource(key)
+		if got != want || ok1 != ok2 || !ok2 {
+			t.Errorf("source of %s: got %+v (%v), want %+v (%v)", key, got, ok1, want, ok2)
+		}
+	}
+	var a, b strings.Builder
+	if err := errors.Join(graph.WriteJSON(&a, lean.Graph.All()), graph.WriteJSON(&b, whole.Graph.All())); err != nil {
+		t.Fatal(err)
+	}
+	if a.String() != b.String() {
+		t.Error("GraphOnly changed the graph")
+	}
+}

@@ -96,6 +96,7 @@ func (o *analyzeOptions) validate() error {
 }
 
 func (o *analyzeOptions) run(ctx context.Context, s IOStreams, log logger, d display) error {
+	o.input.graphOnly = true // the graph and the sources are all it reads
 	res, err := o.input.load(ctx, s, log, nil)
 	if err != nil {
 		return err

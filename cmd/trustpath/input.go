@@ -30,8 +30,10 @@ type inputOptions struct {
 	Strict     bool
 	live       liveOptions
 	// keepObjects keeps the objects read whole, for writing them back out
-	// (snapshot); no flag sets it.
-	keepObjects bool
+	// (snapshot); graphOnly releases them once the graph is built, for
+	// commands that read only the graph and the sources (analyze, report).
+	// No flag sets them.
+	keepObjects, graphOnly bool
 }
 
 func (o *inputOptions) addFlags(f *pflag.FlagSet) {
@@ -133,7 +135,8 @@ func (o *inputOptions) isLive() bool { return o.live.asked() || len(o.Files) == 
 // load reads the estate and reports diagnostics on stderr. fsys, when not
 // nil, replaces the OS file system (the embedded demo).
 func (o *inputOptions) load(ctx context.Context, s IOStreams, log logger, fsys fs.FS) (*collectors.Result, error) {
-	opts := collectors.Options{FS: fsys, Stdin: s.In, DefaultNamespace: o.Namespace, DefaultPSA: o.DefaultPSA, KeepObjects: o.keepObjects}
+	opts := collectors.Options{FS: fsys, Stdin: s.In, DefaultNamespace: o.Namespace, DefaultPSA: o.DefaultPSA, KeepObjects: o.keepObjects,
+		GraphOnly: o.graphOnly}
 	for _, f := range o.Files {
 		opts.Sources = append(opts.Sources, collectors.ParseSource(f, o.Cluster))
 	}

@@ -95,6 +95,7 @@ func (o *reportOptions) validate() error {
 }
 
 func (o *reportOptions) run(ctx context.Context, s IOStreams, log logger) error {
+	o.input.graphOnly = true // the graph and the sources are all it reads
 	res, err := o.input.load(ctx, s, log, nil)
 	if err != nil {
 		return err
