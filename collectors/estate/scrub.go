@@ -12,7 +12,8 @@ const LastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 
 // Scrub drops what trustpath must never carry: Secret and ConfigMap values
 // (their key names stay, since pods reference keys), kubectl's copy of the
-// last applied object, and managed fields. Snapshot.Add scrubs every object
+// last applied object, and managed fields; and what it never reads but
+// would carry by the megabyte, Pod status. Snapshot.Add scrubs every object
 // it stores, so no source can forget to.
 func Scrub(obj runtime.Object) {
 	if m, ok := obj.(metav1.Object); ok {
@@ -22,6 +23,11 @@ func Scrub(obj runtime.Object) {
 		m.SetManagedFields(nil)
 	}
 	switch o := obj.(type) {
+	case *corev1.Pod:
+		// Nothing reads a pod's status, and in a cluster dump it is a
+		// quarter of every pod: tens of thousands of conditions and
+		// container statuses held for nothing.
+		o.Status = corev1.PodStatus{}
 	case *corev1.Secret:
 		keys := make(map[string][]byte, len(o.Data)+len(o.StringData))
 		for k := range o.Data {

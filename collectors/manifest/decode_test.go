@@ -800,7 +800,8 @@ func assertNoCanary(t *testing.T, s *estate.Snapshot) {
 }
 
 // assertScrubbed checks what decoding must drop from every object: Secret
-// and ConfigMap values, kubectl's last-applied copy and managed fields.
+// and ConfigMap values, kubectl's last-applied copy, managed fields and
+// Pod status.
 func assertScrubbed(t *testing.T, s *estate.Snapshot) {
 	t.Helper()
 	for _, o := range objects(s) {
@@ -809,6 +810,11 @@ func assertScrubbed(t *testing.T, s *estate.Snapshot) {
 		}
 		if m := o.GetManagedFields(); m != nil {
 			t.Errorf("%s/%s: got %d managed fields, want none", o.GetNamespace(), o.GetName(), len(m))
+		}
+	}
+	for _, p := range s.Pods {
+		if !reflect.DeepEqual(p.Status, corev1.PodStatus{}) {
+			t.Errorf("pod %s/%s: got status %+v, want none", p.Namespace, p.Name, p.Status)
 		}
 	}
 	for _, sec := range s.Secrets {
@@ -1192,4 +1198,26 @@ func TestReadFlowStyleAndOldVersions(t *testing.T) {
 	if s.Skipped["extensions/v1beta1/Ingress"] != 1 {
 		t.Errorf("skipped = %v", s.Skipped)
 	}
+}
+
+// TestPodStatusDropped: a dumped Pod's status is never read, so it is not
+// kept; the spec is.
+func TestPodStatusDropped(t *testing.T) {
+	t.Parallel()
+	s := read(t, `
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: app}
+spec:
+  nodeName: n1
+  containers: [{name: c, image: x}]
+status:
+  phase: Running
+  podIP: 10.244.0.7
+  containerStatuses: [{name: c, image: x, imageID: sha256:1, ready: true, restartCount: 0}]
+`, defaultNS)
+	if len(s.Pods) != 1 || s.Pods[0].Spec.NodeName != "n1" || len(s.Pods[0].Spec.Containers) != 1 {
+		t.Fatalf("pods %+v, want p on n1 with its container", s.Pods)
+	}
+	assertScrubbed(t, s)
 }
