@@ -326,18 +326,6 @@ func targetList(ts []*graph.Vertex, n int) string {
 	return strings.Join(keys, ", ")
 }
 
-type jsonFinding struct {
-	Severity string        `json:"severity"`
-	Score    int           `json:"score"`
-	Actor    string        `json:"actor"`
-	Crosses  string        `json:"crosses"`
-	At       graph.Key     `json:"at"`
-	Missing  []string      `json:"missing"`
-	Target   graph.Key     `json:"target"`
-	Impact   int           `json:"impact"`
-	Path     tpreport.Path `json:"path"`
-}
-
 func (r analysisReport) json(w io.Writer) error {
 	type jsonCause struct {
 		Control  string `json:"control"`
@@ -357,11 +345,7 @@ func (r analysisReport) json(w io.Writer) error {
 	}
 	// The findings, each with its path in full, are most of the document:
 	// each is encoded only as it is written.
-	findings := jsonstream.Map(r.result.Findings, func(f *analysis.Finding) jsonFinding {
-		return jsonFinding{Severity: f.Severity.String(), Score: f.Score, Actor: f.Actor.String(),
-			Crosses: f.Crossing.Boundary.String(), At: f.Path.Steps[f.Crossing.Step].T.Key, Missing: f.Crossing.Missing,
-			Target: f.Target.Vertex.Key, Impact: int(f.Target.Impact), Path: tpreport.PathJSON(f.Path)}
-	})
+	findings := jsonstream.Map(r.result.Findings, tpreport.FindingFieldsJSON)
 	out := struct {
 		Schema   string            `json:"schema"`
 		Findings *jsonstream.Array `json:"findings"`
