@@ -2,7 +2,6 @@ package escape
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -29,7 +28,7 @@ type builder struct {
 	// accounts are the ServiceAccount objects by namespace and name.
 	accounts map[[2]string]*corev1.ServiceAccount
 	nodes    []string    // every node of the cluster, sorted: see addNodes
-	nodeKeys []graph.Key // their vertex keys, shared by every unpinned group: read only
+	nodeKeys []graph.Key // their vertex keys, in the same order
 	// placeholder is set when the input names no node at all: unpinned
 	// pods land on node/unknown.
 	placeholder bool
@@ -56,7 +55,7 @@ func Build(g *graph.Builder, s *estate.Snapshot, prefix string, groups []*worklo
 		b.nodeSteps(pg)
 	}
 	b.nodeIdentities()
-	return slices.Clone(b.nodeKeys)
+	return b.nodeKeys
 }
 
 func (b *builder) key(k graph.Kind, parts ...string) graph.Key {

@@ -158,7 +158,7 @@ func (w *walk) restrictedIngress(dst *Endpoint, i int, port Port) {
 		}
 	}
 	for _, src := range w.touched {
-		if eg := w.egressToPod(src, dst, port); eg != nil {
+		if eg := w.podPeer(Egress, src, dst, port); eg != nil {
 			w.fs.add(src, dst, i, eg, joinReasons(w.rules[src.id], false))
 		}
 	}
@@ -188,7 +188,7 @@ func (w *walk) restrictedEgress(src *Endpoint) {
 	}
 	for _, t := range w.targeted {
 		port := t.dst.Ports[t.port]
-		if in := w.ingressFromPod(t.dst, src, port); in != nil {
+		if in := w.podPeer(Ingress, t.dst, src, port); in != nil {
 			w.fs.add(src, t.dst, t.port, joinReasons(w.portRules[w.base[t.dst.id]+t.port], false), in)
 		}
 	}
@@ -264,34 +264,17 @@ func (w *walk) toHost(dst *Endpoint) {
 	}
 }
 
-// egressToPod says why src may send to the pods of dst on port, or returns
-// nil when it may not.
-func (w *walk) egressToPod(src, dst *Endpoint, port Port) []Reason {
-	if why := w.e.unrestricted(Egress, src); why != nil {
+// podPeer says why the policies of at in direction dir let it exchange
+// traffic with the pods of peer on port (egress: at sends to peer;
+// ingress: at admits peer), or returns nil when they do not.
+func (w *walk) podPeer(dir Direction, at, peer *Endpoint, port Port) []Reason {
+	if why := w.e.unrestricted(dir, at); why != nil {
 		return why
 	}
 	rules := w.buf[:0]
-	for _, p := range src.policy[Egress] {
-		for i := range p.rules[Egress] {
-			if r := &p.rules[Egress][i]; r.matchesPort(port) && r.matchesPod(p.namespace, dst) {
-				rules = append(rules, r)
-			}
-		}
-	}
-	w.buf = rules
-	return joinReasons(rules, false)
-}
-
-// ingressFromPod says why dst admits the pods of src on port, or returns
-// nil when it does not.
-func (w *walk) ingressFromPod(dst, src *Endpoint, port Port) []Reason {
-	if why := w.e.unrestricted(Ingress, dst); why != nil {
-		return why
-	}
-	rules := w.buf[:0]
-	for _, p := range dst.policy[Ingress] {
-		for i := range p.rules[Ingress] {
-			if r := &p.rules[Ingress][i]; r.matchesPort(port) && r.matchesPod(p.namespace, src) {
+	for _, p := range at.policy[dir] {
+		for i := range p.rules[dir] {
+			if r := &p.rules[dir][i]; r.matchesPort(port) && r.matchesPod(p.namespace, peer) {
 				rules = append(rules, r)
 			}
 		}
