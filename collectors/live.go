@@ -7,6 +7,7 @@ import (
 
 	"github.com/trustpath/trustpath/collectors/cluster"
 	"github.com/trustpath/trustpath/collectors/estate"
+	"github.com/trustpath/trustpath/collectors/manifest"
 )
 
 // Live is one cluster to read through its API server.
@@ -25,15 +26,9 @@ func LoadLive(ctx context.Context, o Options, live []Live, lo cluster.Options) (
 		return nil, errors.New("no input sources")
 	}
 	snaps := map[string]*estate.Snapshot{}
-	for _, src := range o.Sources {
-		s := snaps[src.Cluster]
-		if s == nil {
-			s = estate.New(src.Cluster)
-			snaps[src.Cluster] = s
-		}
-		if err := o.read(ctx, src, s); err != nil {
-			return nil, err
-		}
+	deferred := map[string]*manifest.Deferred{}
+	if err := o.readSources(ctx, snaps, deferred); err != nil {
+		return nil, err
 	}
 	for _, l := range live {
 		if _, dup := snaps[l.Cluster]; dup {
@@ -44,6 +39,10 @@ func LoadLive(ctx context.Context, o Options, live []Live, lo cluster.Options) (
 		if err := cluster.Read(ctx, l.Clients, s, lo); err != nil {
 			return nil, fmt.Errorf("reading cluster %s: %w", l.Cluster, err)
 		}
+	}
+	// A proposed fix applies to a live cluster as to files.
+	if err := o.readOverrides(ctx, snaps, deferred); err != nil {
+		return nil, err
 	}
 	res := &Result{}
 	for _, name := range sortedNames(snaps) {

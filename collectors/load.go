@@ -113,27 +113,12 @@ func Load(ctx context.Context, o Options) (*Result, error) {
 		return nil, errors.New("no input sources")
 	}
 	snaps := map[string]*estate.Snapshot{}
-	for _, src := range o.Sources {
-		s := snaps[src.Cluster]
-		if s == nil {
-			s = estate.New(src.Cluster)
-			snaps[src.Cluster] = s
-		}
-		if err := o.read(ctx, src, s); err != nil {
-			return nil, err
-		}
+	deferred := map[string]*manifest.Deferred{}
+	if err := o.readSources(ctx, snaps, deferred); err != nil {
+		return nil, err
 	}
-	for _, src := range o.Overrides {
-		s := snaps[src.Cluster]
-		if s == nil {
-			return nil, fmt.Errorf("%s: no source of cluster %s to apply it to", src.Path, src.Cluster)
-		}
-		s.Override = true
-		err := o.read(ctx, src, s)
-		s.Override = false
-		if err != nil {
-			return nil, err
-		}
+	if err := o.readOverrides(ctx, snaps, deferred); err != nil {
+		return nil, err
 	}
 	res := &Result{}
 	total := 0
@@ -236,8 +221,50 @@ func build(b *graph.Builder, c *Cluster, bo buildOptions) {
 	s.Join(sNetpol, sRBAC, sTopology, sNetwork, sEscape, sPrivilege)
 }
 
-func (o *Options) read(ctx context.Context, src Source, s *estate.Snapshot) error {
-	mo := manifest.Options{DefaultNamespace: o.DefaultNamespace}
+// readSources reads o.Sources into snaps, one snapshot per cluster. Unless
+// the objects are kept whole, pods a controller may describe are read in
+// part, their specs deferred (into deferred, by cluster) until every input
+// of their cluster is read and it is known which pods need them.
+func (o *Options) readSources(ctx context.Context, snaps map[string]*estate.Snapshot, deferred map[string]*manifest.Deferred) error {
+	for _, src := range o.Sources {
+		s := snaps[src.Cluster]
+		if s == nil {
+			s = estate.New(src.Cluster)
+			snaps[src.Cluster] = s
+			if !o.KeepObjects {
+				deferred[src.Cluster] = manifest.NewDeferred()
+			}
+		}
+		if err := o.read(ctx, src, s, deferred[src.Cluster]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readOverrides reads o.Overrides onto the snapshots of their clusters,
+// then completes the pods read in part: the last inputs are read.
+func (o *Options) readOverrides(ctx context.Context, snaps map[string]*estate.Snapshot, deferred map[string]*manifest.Deferred) error {
+	for _, src := range o.Overrides {
+		s := snaps[src.Cluster]
+		if s == nil {
+			return fmt.Errorf("%s: no source of cluster %s to apply it to", src.Path, src.Cluster)
+		}
+		s.Override = true
+		err := o.read(ctx, src, s, deferred[src.Cluster])
+		s.Override = false
+		if err != nil {
+			return err
+		}
+	}
+	for name, d := range deferred {
+		d.Complete(snaps[name], workload.Described(snaps[name]))
+	}
+	return nil
+}
+
+func (o *Options) read(ctx context.Context, src Source, s *estate.Snapshot, d *manifest.Deferred) error {
+	mo := manifest.Options{DefaultNamespace: o.DefaultNamespace, Deferred: d}
 	if src.Path == "-" {
 		if o.Stdin == nil {
 			return errors.New("reading -: no standard input")

@@ -1,13 +1,21 @@
 package collectors_test
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
+
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/trustpath/trustpath/collectors"
+	"github.com/trustpath/trustpath/collectors/synth"
 	"github.com/trustpath/trustpath/graph"
 	"github.com/trustpath/trustpath/graph/graphtest"
 )
@@ -279,5 +287,142 @@ func TestGraphOnly(t *testing.T) {
 	}
 	if a.String() != b.String() {
 		t.Error("GraphOnly changed the graph")
+	}
+}
+
+// TestPodsReadInPart: reading the pods a controller may describe in part
+// gives the graph and diagnostics reading them whole gives, whether or not
+// the controller is in the input. In a dump missing every third
+// ReplicaSet, StatefulSet, DaemonSet and Job, the pods of those become
+// groups of their own, whose specs are decoded once all is read.
+func TestPodsReadInPart(t *testing.T) {
+	t.Parallel()
+	o := synth.Defaults(400)
+	o.Format, o.Dump = synth.JSON, true
+	fsys := fstest.MapFS{}
+	var n int
+	err := synth.Generate(o, func(f synth.File) error {
+		var kept []runtime.Object
+		for _, obj := range f.Objects {
+			switch obj.(type) {
+			case *appsv1.ReplicaSet, *appsv1.StatefulSet, *appsv1.DaemonSet, *batchv1.Job:
+				if n++; n%3 == 0 {
+					continue
+				}
+			}
+			kept = append(kept, obj)
+		}
+		var buf bytes.Buffer
+		if err := synth.Encode(&buf, kept, synth.JSON); err != nil {
+			return err
+		}
+		fsys[f.Name+".json"] = &fstest.MapFile{Data: buf.Bytes()}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	load := func(keep bool) *collectors.Result {
+		res, err := collectors.Load(t.Context(), collectors.Options{DefaultNamespace: "default", KeepObjects: keep, FS: fsys,
+			Sources: []collectors.Source{{Cluster: "c", Path: "."}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	part, whole := load(false), load(true)
+	orphans := 0
+	for _, pg := range part.Clusters[0].Groups {
+		if pg.Kind == graph.KindPod && len(pg.Template.Spec.Containers) > 0 && len(pg.Meta.OwnerReferences) > 0 {
+			orphans++
+		}
+	}
+	if orphans == 0 {
+		t.Fatal("no pod whose controller is missing became a group of its own: the test tests nothing")
+	}
+	sameLoad(t, part, whole)
+}
+
+// TestControllerInLaterSource: a pod read in part is described by a
+// controller read from a later source, and a pod replaced by an override
+// is the override's.
+func TestControllerInLaterSource(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{
+		"pods.yaml": {Data: []byte(`
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-1-a
+  namespace: shop
+  labels: {app: web}
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-1, uid: u1, controller: true}]
+spec: {nodeName: node-a, containers: [{name: app, image: web}]}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: job-x
+  namespace: shop
+  ownerReferences: [{apiVersion: batch/v1, kind: Job, name: gone, uid: u2, controller: true}]
+spec: {containers: [{name: app, image: job}]}
+`)},
+		"controllers.yaml": {Data: []byte(`
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: web-1, namespace: shop}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: app, image: web}]}
+`)},
+		"fix.yaml": {Data: []byte(`
+apiVersion: v1
+kind: Pod
+metadata:
+  name: job-x
+  namespace: shop
+  ownerReferences: [{apiVersion: batch/v1, kind: Job, name: gone, uid: u2, controller: true}]
+spec: {containers: [{name: app, image: job, securityContext: {privileged: true}}]}
+`)},
+	}
+	load := func(keep bool) *collectors.Result {
+		res, err := collectors.Load(t.Context(), collectors.Options{DefaultNamespace: "default", KeepObjects: keep, FS: fsys,
+			Sources:   []collectors.Source{{Cluster: "c", Path: "pods.yaml"}, {Cluster: "c", Path: "controllers.yaml"}},
+			Overrides: []collectors.Source{{Cluster: "c", Path: "fix.yaml"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	part, whole := load(false), load(true)
+	var groups []string
+	for _, pg := range part.Clusters[0].Groups {
+		groups = append(groups, fmt.Sprintf("%s pods=%d containers=%d", pg.Key, pg.Pods, len(pg.Template.Spec.Containers)))
+	}
+	want := []string{"pod/shop/job-x pods=1 containers=1", "replicaset/shop/web-1 pods=1 containers=1"}
+	if !slices.Equal(groups, want) {
+		t.Errorf("groups %q, want %q", groups, want)
+	}
+	if p := part.Clusters[0].Groups[0].Template.Spec.Containers[0]; p.SecurityContext == nil || !*p.SecurityContext.Privileged {
+		t.Error("the override's pod did not replace the one read before it")
+	}
+	sameLoad(t, part, whole)
+}
+
+// sameLoad fails unless two loads have the same graph and diagnostics.
+func sameLoad(t *testing.T, got, want *collectors.Result) {
+	t.Helper()
+	var a, b strings.Builder
+	if err := errors.Join(graph.WriteJSON(&a, got.Graph.All()), graph.WriteJSON(&b, want.Graph.All())); err != nil {
+		t.Fatal(err)
+	}
+	if a.String() != b.String() {
+		t.Error("reading pods in part changed the graph")
+	}
+	if g, w := fmt.Sprint(got.Diagnostics()), fmt.Sprint(want.Diagnostics()); g != w {
+		t.Errorf("diagnostics read in part:\n%s\nread whole:\n%s", g, w)
 	}
 }

@@ -1,6 +1,8 @@
 package cluster_test
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/trustpath/trustpath/collectors"
@@ -77,6 +79,19 @@ func TestLoadLive(t *testing.T) {
 		if res.Graph.Lookup(k) == nil {
 			t.Errorf("no %s", k)
 		}
+	}
+	// A proposed fix (analyze --assume) applies to a live cluster too.
+	fix := filepath.Join(t.TempDir(), "fix.yaml")
+	if err := os.WriteFile(fix, []byte("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: assumed, namespace: shop}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	assumed := files
+	assumed.Overrides = []collectors.Source{{Cluster: "prod", Path: fix}}
+	if res, err = collectors.LoadLive(t.Context(), assumed, []collectors.Live{{Cluster: "prod", Clients: clients}}, cluster.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if res.Graph.Lookup("prod:serviceaccount/shop/assumed") == nil {
+		t.Error("an override of the live cluster was not applied")
 	}
 	files.Sources[0].Cluster = "prod"
 	if _, err := collectors.LoadLive(t.Context(), files, []collectors.Live{{Cluster: "prod", Clients: clients}}, cluster.Options{}); err == nil {

@@ -3,6 +3,7 @@ package manifest
 import (
 	"fmt"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/trustpath/trustpath/collectors/estate"
@@ -27,18 +28,22 @@ type event struct {
 	gaps             []estate.Gap
 	src              estate.Source
 	apiVersion, kind string
+	spec             []byte // of a Pod read in part, for Deferred
 }
 
 // apply makes the changes events describe to snap, in order: the order
 // decides which of two duplicates is kept and in what order diagnostics
 // are reported.
-func apply(events []event, snap *estate.Snapshot, namespace string) {
+func apply(events []event, snap *estate.Snapshot, o Options) {
 	for i := range events {
 		e := &events[i]
 		switch e.what {
 		case addObject:
-			if !snap.Add(e.obj, e.src, namespace) { // Add scrubs Secret values
+			if !snap.Add(e.obj, e.src, o.DefaultNamespace) { // Add scrubs Secret values
 				skip(snap, e.apiVersion, e.kind, e.src)
+			}
+			if e.spec != nil {
+				o.Deferred.specs[e.obj.(*corev1.Pod)] = deferredSpec{raw: e.spec, src: e.src}
 			}
 		case report:
 			snap.Report(e.diag)

@@ -27,6 +27,15 @@ type decoder struct {
 	// workers is how many goroutines may decode the items of one List
 	// or the documents of one YAML stream.
 	workers int
+	// inPart reads a Pod that names a controller in part (see
+	// describedPod), for Options.Deferred.
+	inPart bool
+}
+
+// fork returns a decoder with d's settings and no events, for a share of
+// d's work.
+func (d *decoder) fork() decoder {
+	return decoder{workers: d.workers, inPart: d.inPart}
 }
 
 // stream decodes a whole input: JSON values one after another, or

@@ -138,6 +138,10 @@ func (d *decoder) scannedObject(ctx context.Context, data []byte, h *head, elems
 		d.elements(ctx, data, elems, src, itemKind(apiVersion, kind))
 		return
 	}
+	if d.inPart && isPod(apiVersion, kind, ownAPIVersion, ownKind) && h.keys <= MaxObjectKeys &&
+		d.describedPod(data, h, ownAPIVersion, ownKind, src) {
+		return
+	}
 	d.typed(raw, h.keys, apiVersion, kind, ownAPIVersion, ownKind, src)
 }
 
@@ -168,6 +172,9 @@ func (d *decoder) inShares(n, least int, decode func(d *decoder, from, to int)) 
 		return
 	}
 	parts := make([]decoder, shares)
+	for p := range parts {
+		parts[p] = d.fork()
+	}
 	var wg sync.WaitGroup
 	for p := range parts {
 		wg.Go(func() { decode(&parts[p], p*n/shares, (p+1)*n/shares) })

@@ -19,6 +19,13 @@ import (
 type Options struct {
 	// DefaultNamespace is given to namespaced objects that name none.
 	DefaultNamespace string
+	// Deferred, when set, has each Pod that names a controller read in
+	// part: its metadata and spec.nodeName, what the graph reads of a pod
+	// its controller's template describes. The rest of its spec is kept in
+	// Deferred until Deferred.Complete, called once every input of the
+	// snapshot is read, decodes it for the pods no controller of the input
+	// describes. A snapshot read so must not be written out as the estate.
+	Deferred *Deferred
 }
 
 // Read decodes one stream of manifests into snap. name is how messages call
@@ -26,18 +33,18 @@ type Options struct {
 // as diagnostics in snap; the error is for the stream itself, and when there
 // is one, snap is left as it was.
 func Read(ctx context.Context, r io.Reader, name string, snap *estate.Snapshot, o Options) error {
-	events, _, err := decodeInput(ctx, r, name, nil)
+	events, _, err := decodeInput(ctx, r, name, nil, o)
 	if err != nil {
 		return err
 	}
-	apply(events, snap, o.DefaultNamespace)
+	apply(events, snap, o)
 	return nil
 }
 
 // decodeInput reads one input into buf, whose contents it replaces, and
 // decodes it into events. It returns buf, grown if need be, for the next
 // input: nothing decoded refers to it.
-func decodeInput(ctx context.Context, r io.Reader, name string, buf []byte) ([]event, []byte, error) {
+func decodeInput(ctx context.Context, r io.Reader, name string, buf []byte, o Options) ([]event, []byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, buf, err
 	}
@@ -45,7 +52,7 @@ func decodeInput(ctx context.Context, r io.Reader, name string, buf []byte) ([]e
 	if err != nil {
 		return nil, buf, fmt.Errorf("reading %s: %w", name, err)
 	}
-	d := decoder{workers: runtime.GOMAXPROCS(0)}
+	d := decoder{workers: runtime.GOMAXPROCS(0), inPart: o.Deferred != nil}
 	d.stream(ctx, data, name)
 	if err := ctx.Err(); err != nil {
 		return nil, data, err
@@ -161,7 +168,7 @@ func readFiles(ctx context.Context, fsys fs.FS, files []file, snap *estate.Snaps
 			return decoded{err: fmt.Errorf("reading %s: %w", f.display, err)}
 		}
 		defer r.Close()
-		events, b, err := decodeInput(ctx, r, f.display, *buf)
+		events, b, err := decodeInput(ctx, r, f.display, *buf, o)
 		*buf = b
 		return decoded{events, err}
 	}
@@ -173,7 +180,7 @@ func readFiles(ctx context.Context, fsys fs.FS, files []file, snap *estate.Snaps
 			if d.err != nil {
 				return d.err
 			}
-			apply(d.events, snap, o.DefaultNamespace)
+			apply(d.events, snap, o)
 		}
 		return nil
 	}
@@ -223,7 +230,7 @@ func readFiles(ctx context.Context, fsys fs.FS, files []file, snap *estate.Snaps
 		if d.err != nil {
 			return d.err
 		}
-		apply(d.events, snap, o.DefaultNamespace)
+		apply(d.events, snap, o)
 		<-ahead
 	}
 	return nil

@@ -23,7 +23,14 @@ type head struct {
 	value                         span
 	object                        bool // the value is an object
 	apiVersion, kind, items, gaps span
-	keys                          int // keys of the value's objects, at every depth
+	// metadata and spec are found for reading a Pod in part (see
+	// decoder.describedPod), which reads them, and the apiVersion and
+	// kind, case-sensitively, as sigs.k8s.io/json does: loose is set when
+	// one of these keys appears twice or in another case, and the Pod is
+	// then decoded whole.
+	metadata, spec span
+	loose          bool
+	keys           int // keys of the value's objects, at every depth
 	// odd is set when a top-level key is escaped or not ASCII: encoding/json
 	// may match it to a field in ways this scan does not.
 	odd bool
@@ -39,15 +46,28 @@ func (h *head) field(k []byte) *span {
 	}
 	switch {
 	case foldEqual(k, "apiVersion"):
-		return &h.apiVersion
+		return h.exact(k, "apiVersion", &h.apiVersion)
 	case foldEqual(k, "kind"):
-		return &h.kind
+		return h.exact(k, "kind", &h.kind)
 	case foldEqual(k, "items"):
 		return &h.items
 	case foldEqual(k, "trustpathGaps"):
 		return &h.gaps
+	case foldEqual(k, "metadata"):
+		return h.exact(k, "metadata", &h.metadata)
+	case foldEqual(k, "spec"):
+		return h.exact(k, "spec", &h.spec)
 	}
 	return nil
+}
+
+// exact returns sp, where the key k, equal to name ignoring case, records
+// its value, and sets h.loose unless k is name itself and the first such key.
+func (h *head) exact(k []byte, name string, sp *span) *span {
+	if string(k) != name || sp.found() {
+		h.loose = true
+	}
+	return sp
 }
 
 // foldEqual reports whether the ASCII k equals s ignoring case.

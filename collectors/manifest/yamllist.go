@@ -227,7 +227,7 @@ func (d *decoder) yamlList(ctx context.Context, doc document, src estate.Source)
 		return false
 	}
 	var wrongCut, broken atomic.Bool
-	items := decoder{workers: d.workers}
+	items := d.fork()
 	items.inShares(len(l.items), minYAMLShare, func(p *decoder, from, to int) {
 		for i := from; i < to && ctx.Err() == nil && !wrongCut.Load(); i++ {
 			it := l.items[i]

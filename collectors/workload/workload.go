@@ -52,49 +52,9 @@ type owned struct {
 // reaches, so a kubectl dump of a Deployment, its ReplicaSet and its Pods
 // is one group, counted once.
 func Groups(s *estate.Snapshot, prefix string) []*Group {
-	byOwner := map[owned]*Group{}
-	var groups []*Group
-	add := func(kind graph.Kind, apiKind string, meta *metav1.ObjectMeta, tpl *corev1.PodTemplateSpec, replicas int) {
-		pg := &Group{Key: graph.NewKey(prefix, kind, meta.Namespace, meta.Name), Kind: kind, APIKind: apiKind, Meta: meta, Template: tpl, Replicas: replicas}
-		groups = append(groups, pg)
-		byOwner[owned{apiKind, meta.Namespace, meta.Name}] = pg
-	}
-	nodes := max(len(s.Nodes), 1)
-	for _, d := range s.Deployments {
-		add(graph.KindDeployment, "Deployment", &d.ObjectMeta, &d.Spec.Template, replicas(d.Spec.Replicas))
-	}
-	for _, ss := range s.StatefulSets {
-		add(graph.KindStatefulSet, "StatefulSet", &ss.ObjectMeta, &ss.Spec.Template, replicas(ss.Spec.Replicas))
-	}
-	for _, d := range s.DaemonSets {
-		add(graph.KindDaemonSet, "DaemonSet", &d.ObjectMeta, &d.Spec.Template, nodes)
-	}
-	for _, c := range s.CronJobs {
-		add(graph.KindCronJob, "CronJob", &c.ObjectMeta, &c.Spec.JobTemplate.Spec.Template, replicas(c.Spec.JobTemplate.Spec.Parallelism))
-	}
-	for _, rc := range s.ReplicationControllers {
-		if rc.Spec.Template == nil {
-			continue
-		}
-		add(graph.KindReplicationController, "ReplicationController", &rc.ObjectMeta, rc.Spec.Template, replicas(rc.Spec.Replicas))
-	}
-	// ReplicaSets and Jobs fold into an owner present in the input.
-	for _, rs := range s.ReplicaSets {
-		if owner := byOwner[controllerOf(&rs.ObjectMeta)]; owner != nil {
-			byOwner[owned{"ReplicaSet", rs.Namespace, rs.Name}] = owner
-			continue
-		}
-		add(graph.KindReplicaSet, "ReplicaSet", &rs.ObjectMeta, &rs.Spec.Template, replicas(rs.Spec.Replicas))
-	}
-	for _, j := range s.Jobs {
-		if owner := byOwner[controllerOf(&j.ObjectMeta)]; owner != nil {
-			byOwner[owned{"Job", j.Namespace, j.Name}] = owner
-			continue
-		}
-		add(graph.KindJob, "Job", &j.ObjectMeta, &j.Spec.Template, replicas(j.Spec.Parallelism))
-	}
+	c := controllers(s, prefix)
 	for _, p := range s.Pods {
-		if owner := byOwner[controllerOf(&p.ObjectMeta)]; owner != nil {
+		if owner := c.byOwner[controllerOf(&p.ObjectMeta)]; owner != nil {
 			owner.Pods++
 			owner.folded = append(owner.folded, p)
 			if p.Spec.NodeName != "" {
@@ -103,13 +63,15 @@ func Groups(s *estate.Snapshot, prefix string) []*Group {
 			continue
 		}
 		tpl := &corev1.PodTemplateSpec{ObjectMeta: p.ObjectMeta, Spec: p.Spec}
-		add(graph.KindPod, "Pod", &p.ObjectMeta, tpl, 1)
-		pg := groups[len(groups)-1]
+		// A pod controls no pods: one naming a Pod as its controller
+		// is described by no template but its own.
+		pg := c.group(graph.KindPod, "Pod", &p.ObjectMeta, tpl, 1)
 		pg.Pods = 1
 		if p.Spec.NodeName != "" {
 			pg.Nodes = []string{p.Spec.NodeName}
 		}
 	}
+	groups := c.groups
 	for _, pg := range groups {
 		if n := pinnedNode(&pg.Template.Spec); n != "" {
 			pg.Nodes = append(pg.Nodes, n)
@@ -119,6 +81,75 @@ func Groups(s *estate.Snapshot, prefix string) []*Group {
 	}
 	slices.SortFunc(groups, func(a, b *Group) int { return cmp.Compare(a.Key, b.Key) })
 	return groups
+}
+
+// Described returns whether a controller of s describes a pod, as Groups
+// decides it: the pod then folds into the controller's group, and its own
+// spec, beyond the node it runs on, is never read.
+func Described(s *estate.Snapshot) func(*corev1.Pod) bool {
+	c := controllers(s, "")
+	return func(p *corev1.Pod) bool { return c.byOwner[controllerOf(&p.ObjectMeta)] != nil }
+}
+
+// grouping is the pod groups of a snapshot's controllers, and the group
+// each controller's pods fold into, by the controller.
+type grouping struct {
+	prefix  string
+	groups  []*Group
+	byOwner map[owned]*Group
+}
+
+// group adds the group of one pod template.
+func (c *grouping) group(kind graph.Kind, apiKind string, meta *metav1.ObjectMeta, tpl *corev1.PodTemplateSpec, replicas int) *Group {
+	pg := &Group{Key: graph.NewKey(c.prefix, kind, meta.Namespace, meta.Name), Kind: kind, APIKind: apiKind, Meta: meta, Template: tpl, Replicas: replicas}
+	c.groups = append(c.groups, pg)
+	return pg
+}
+
+// add adds the group of a controller, which the objects it controls fold
+// into.
+func (c *grouping) add(kind graph.Kind, apiKind string, meta *metav1.ObjectMeta, tpl *corev1.PodTemplateSpec, replicas int) {
+	c.byOwner[owned{apiKind, meta.Namespace, meta.Name}] = c.group(kind, apiKind, meta, tpl, replicas)
+}
+
+// controllers groups the controllers of s. ReplicaSets owned by a
+// Deployment in s fold into it, and Jobs into their CronJob.
+func controllers(s *estate.Snapshot, prefix string) *grouping {
+	c := &grouping{prefix: prefix, byOwner: map[owned]*Group{}}
+	nodes := max(len(s.Nodes), 1)
+	for _, d := range s.Deployments {
+		c.add(graph.KindDeployment, "Deployment", &d.ObjectMeta, &d.Spec.Template, replicas(d.Spec.Replicas))
+	}
+	for _, ss := range s.StatefulSets {
+		c.add(graph.KindStatefulSet, "StatefulSet", &ss.ObjectMeta, &ss.Spec.Template, replicas(ss.Spec.Replicas))
+	}
+	for _, d := range s.DaemonSets {
+		c.add(graph.KindDaemonSet, "DaemonSet", &d.ObjectMeta, &d.Spec.Template, nodes)
+	}
+	for _, cj := range s.CronJobs {
+		c.add(graph.KindCronJob, "CronJob", &cj.ObjectMeta, &cj.Spec.JobTemplate.Spec.Template, replicas(cj.Spec.JobTemplate.Spec.Parallelism))
+	}
+	for _, rc := range s.ReplicationControllers {
+		if rc.Spec.Template == nil {
+			continue
+		}
+		c.add(graph.KindReplicationController, "ReplicationController", &rc.ObjectMeta, rc.Spec.Template, replicas(rc.Spec.Replicas))
+	}
+	for _, rs := range s.ReplicaSets {
+		if owner := c.byOwner[controllerOf(&rs.ObjectMeta)]; owner != nil {
+			c.byOwner[owned{"ReplicaSet", rs.Namespace, rs.Name}] = owner
+			continue
+		}
+		c.add(graph.KindReplicaSet, "ReplicaSet", &rs.ObjectMeta, &rs.Spec.Template, replicas(rs.Spec.Replicas))
+	}
+	for _, j := range s.Jobs {
+		if owner := c.byOwner[controllerOf(&j.ObjectMeta)]; owner != nil {
+			c.byOwner[owned{"Job", j.Namespace, j.Name}] = owner
+			continue
+		}
+		c.add(graph.KindJob, "Job", &j.ObjectMeta, &j.Spec.Template, replicas(j.Spec.Parallelism))
+	}
+	return c
 }
 
 // pinnedNode returns the node a pod template can only run on: spec.nodeName,
