@@ -1,5 +1,7 @@
 package manifest
 
+import "github.com/trustpath/trustpath/collectors/estate"
+
 // compact appends src, a valid JSON value, to dst without the whitespace
 // between its tokens. A pretty-printed dump is two thirds indentation, which
 // the decoder would otherwise step through byte by byte twice.
@@ -23,6 +25,14 @@ func compact(dst, src []byte) []byte {
 	return dst
 }
 
+// compactWithout is compact, leaving out cut (see member.cut).
+func compactWithout(dst, src []byte, cut span) []byte {
+	if !cut.found() {
+		return compact(dst, src)
+	}
+	return compact(compact(dst, src[:cut.start]), src[cut.end:])
+}
+
 // stringEnd returns the offset after the valid JSON string at src[i].
 func stringEnd(src []byte, i int) int {
 	for i++; i < len(src); {
@@ -35,4 +45,39 @@ func stringEnd(src []byte, i int) int {
 		i += 2 // a backslash and the byte it escapes
 	}
 	return len(src)
+}
+
+// lastApplied returns where the object h of data holds kubectl's
+// last-applied annotation, as a member to cut (see member.cut): a copy of
+// the whole object, often its larger half, which Scrub drops once decoded
+// (estate.LastApplied), so it need not be decoded at all. It finds none
+// when the metadata, its annotations or the annotation are not plainly
+// spelled, or the value is no string; Scrub drops it then.
+func lastApplied(data []byte, h *head) span {
+	var cut span
+	if h.loose || !h.metadata.found() || data[h.metadata.start] != '{' {
+		return cut
+	}
+	members(data, h.metadata.start, func(m member) bool {
+		if string(m.name(data)) != "annotations" || data[m.value.start] != '{' {
+			return true
+		}
+		members(data, m.value.start, func(a member) bool {
+			if string(a.name(data)) == estate.LastApplied && data[a.value.start] == '"' {
+				cut = a.cut
+				return false
+			}
+			return true
+		})
+		return !cut.found()
+	})
+	return cut
+}
+
+// within returns sp, a span inside outer, as offsets into outer.
+func within(sp, outer span) span {
+	if !sp.found() {
+		return sp
+	}
+	return span{sp.start - outer.start, sp.end - outer.start}
 }

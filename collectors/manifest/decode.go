@@ -108,7 +108,7 @@ func (d *decoder) object(raw []byte, src estate.Source, def *schema.GroupVersion
 		d.items(head.Items, src, itemKind(head.APIVersion, head.Kind))
 		return
 	}
-	d.typed(raw, -1, head.APIVersion, head.Kind, own.APIVersion, own.Kind, src)
+	d.typed(raw, -1, span{}, head.APIVersion, head.Kind, own.APIVersion, own.Kind, src)
 }
 
 // itemKind is the apiVersion and kind the items of a List of the given
@@ -141,13 +141,13 @@ func (d *decoder) items(raw []byte, src estate.Source, def *schema.GroupVersionK
 }
 
 // typed decodes the object raw, which has keys keys (-1 if not counted
-// yet), into the type the scheme registers for its kind. apiVersion and
+// yet), leaving out cut (see lastApplied), into the type the scheme registers for its kind. apiVersion and
 // kind are what the object is taken to be; ownAPIVersion and ownKind what
 // it names itself, if anything. This is what apimachinery's JSON serializer
 // does (Interpret, then gvkWithDefaults, then
 // UnmarshalCaseSensitivePreserveInts), without reading the object twice
 // more to find its kind.
-func (d *decoder) typed(raw []byte, keys int, apiVersion, kind, ownAPIVersion, ownKind string, src estate.Source) {
+func (d *decoder) typed(raw []byte, keys int, cut span, apiVersion, kind, ownAPIVersion, ownKind string, src estate.Source) {
 	if keys < 0 {
 		keys = countKeys(raw)
 	}
@@ -178,7 +178,7 @@ func (d *decoder) typed(raw []byte, keys int, apiVersion, kind, ownAPIVersion, o
 	}
 	// Decoders must copy what they keep of their input (json.Unmarshaler),
 	// so the buffer can be reused.
-	d.buf = compact(d.buf[:0], raw)
+	d.buf = compactWithout(d.buf[:0], raw, cut)
 	if err := kjson.UnmarshalCaseSensitivePreserveInts(d.buf, obj); err != nil {
 		d.fail(src, fmt.Errorf("decoding %s %s: %w", apiVersion, kind, err))
 		return

@@ -92,7 +92,7 @@ func (d *decoder) describedPod(data []byte, h *head, ownAPIVersion, ownKind stri
 		return false
 	}
 	pod := &corev1.Pod{TypeMeta: metav1.TypeMeta{APIVersion: ownAPIVersion, Kind: ownKind}}
-	d.buf = compact(d.buf[:0], data[h.metadata.start:h.metadata.end])
+	d.buf = compactWithout(d.buf[:0], data[h.metadata.start:h.metadata.end], within(lastApplied(data, h), h.metadata))
 	if kjson.UnmarshalCaseSensitivePreserveInts(d.buf, &pod.ObjectMeta) != nil {
 		return false
 	}
@@ -116,41 +116,29 @@ func (d *decoder) describedPod(data []byte, h *head, ownAPIVersion, ownKind stri
 	return true
 }
 
-// nodeName returns the nodeName field of spec, a valid compact JSON object,
-// and false when sigs.k8s.io/json might read it otherwise than plainly:
-// a key that is escaped or names nodeName in another case or twice, or a
-// value that is neither a plain string nor null.
+// nodeName returns the nodeName field of spec, a valid JSON object, and
+// false when sigs.k8s.io/json might read it otherwise than plainly: a key
+// that is escaped or names nodeName in another case or twice, or a value
+// that is neither a plain string nor null.
 func nodeName(spec []byte) (string, bool) {
-	var keys int
-	s := scanner{data: spec, keys: &keys}
 	var name string
-	seen := false
-	for i := 1; i < len(spec) && spec[i] == '"'; {
-		k := i
-		i = stringEnd(spec, i)
-		key := spec[k+1 : i-1]
-		v := i + 1 // past the colon
-		end := s.value(v, 1)
-		if end < 0 {
-			return "", false // not valid after all: decoded whole, reported so
-		}
+	seen, plainly := false, true
+	members(spec, 0, func(m member) bool {
+		key := m.name(spec)
 		switch {
 		case bytes.IndexByte(key, '\\') >= 0:
-			return "", false
+			plainly = false
 		case foldEqual(key, "nodeName"):
 			if seen || string(key) != "nodeName" {
-				return "", false
+				plainly = false
+				break
 			}
 			seen = true
-			if spec[v] != 'n' {
-				n, ok := plainString(spec, span{v, end})
-				if !ok {
-					return "", false
-				}
-				name = n
+			if spec[m.value.start] != 'n' { // null leaves it empty
+				name, plainly = plainString(spec, m.value)
 			}
 		}
-		i = end + 1 // past the comma or the closing brace
-	}
-	return name, true
+		return plainly
+	})
+	return name, plainly
 }

@@ -142,7 +142,7 @@ func (d *decoder) scannedObject(ctx context.Context, data []byte, h *head, elems
 		d.describedPod(data, h, ownAPIVersion, ownKind, src) {
 		return
 	}
-	d.typed(raw, h.keys, apiVersion, kind, ownAPIVersion, ownKind, src)
+	d.typed(raw, h.keys, within(lastApplied(data, h), h.value), apiVersion, kind, ownAPIVersion, ownKind, src)
 }
 
 // minShare is the fewest items of a List worth a goroutine of their own.

@@ -387,3 +387,72 @@ func skipWS(data []byte, i int) int {
 	}
 	return i
 }
+
+// member is one key and value of a JSON object, and what removing it
+// takes: the member and the comma between it and the next member, or the
+// previous one when it is the last.
+type member struct {
+	key, value, cut span
+}
+
+// name returns the member's key, unquoted only of its quotes: an escaped
+// key does not equal the name it spells.
+func (m member) name(data []byte) []byte { return data[m.key.start+1 : m.key.end-1] }
+
+// members calls f with each member of the valid JSON object at data[at],
+// in order, until f returns false.
+func members(data []byte, at int, f func(member) bool) {
+	comma := -1 // before the member
+	for i := skipWS(data, at+1); i < len(data) && data[i] == '"'; {
+		m := member{key: span{i, stringEnd(data, i)}}
+		v := skipWS(data, skipWS(data, m.key.end)+1) // past the colon
+		end := skipValue(data, v)
+		m.value = span{v, end}
+		next := skipWS(data, end)
+		switch {
+		case next < len(data) && data[next] == ',':
+			m.cut = span{m.key.start, next + 1}
+		case comma >= 0:
+			m.cut = span{comma, end}
+		default:
+			m.cut = span{m.key.start, end}
+		}
+		if !f(m) || next >= len(data) || data[next] != ',' {
+			return
+		}
+		comma, i = next, skipWS(data, next+1)
+	}
+}
+
+// skipValue returns the offset after the valid JSON value at data[i],
+// checking nothing: the scan has.
+func skipValue(data []byte, i int) int {
+	switch data[i] {
+	case '"':
+		return stringEnd(data, i)
+	case '{', '[':
+		for depth := 0; i < len(data); {
+			switch data[i] {
+			case '"':
+				i = stringEnd(data, i)
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return i
+	}
+	for i < len(data) { // a number or a literal
+		switch data[i] {
+		case ',', '}', ']', ' ', '\t', '\r', '\n':
+			return i
+		}
+		i++
+	}
+	return i
+}

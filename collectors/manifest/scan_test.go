@@ -213,3 +213,46 @@ func FuzzScanner(f *testing.F) {
 		checkScan(t, string(in))
 	})
 }
+
+// TestLastAppliedCut: kubectl's last-applied annotation is left out of an
+// object before it is decoded, with the comma next to it, wherever it
+// stands among the annotations; when spelled otherwise than plainly, or
+// not a string, it is left for Scrub.
+func TestLastAppliedCut(t *testing.T) {
+	t.Parallel()
+	const la = `"kubectl.kubernetes.io/last-applied-configuration"`
+	for _, c := range []struct{ in, want string }{
+		{`{"metadata":{"annotations":{` + la + `:"{\"a\":1}"}}}`, `{"metadata":{"annotations":{}}}`},
+		{"{\"metadata\": {\n  \"annotations\": {\n    \"a\": \"1\",\n    " + la + " : \"{}\" ,\n    \"b\": \"2\"\n  }\n}}", `{"metadata":{"annotations":{"a":"1","b":"2"}}}`},
+		{`{"metadata":{"annotations":{"a":"1",` + la + `:"{}"},"name":"n"}}`, `{"metadata":{"annotations":{"a":"1"},"name":"n"}}`},
+		{`{"metadata":{"annotations":{` + la + `:"{}","a":"1"}}}`, `{"metadata":{"annotations":{"a":"1"}}}`},
+		{`{"metadata":{"annotations":{"kubectl.kubernetes.io\/last-applied-configuration":"{}"}}}`, `{"metadata":{"annotations":{"kubectl.kubernetes.io\/last-applied-configuration":"{}"}}}`},
+		{`{"metadata":{"annotations":{` + la + `:7}}}`, `{"metadata":{"annotations":{` + la + `:7}}}`},
+		{`{"metadata":{"Annotations":{` + la + `:"{}"}}}`, `{"metadata":{"Annotations":{` + la + `:"{}"}}}`},
+		{`{"metadata":{"annotations":{` + la + `:"{}"}},"Metadata":{}}`, `{"metadata":{"annotations":{` + la + `:"{}"}},"Metadata":{}}`},
+		{`{"spec":{"annotations":{` + la + `:"{}"}}}`, `{"spec":{"annotations":{` + la + `:"{}"}}}`},
+	} {
+		var doc scanned
+		s := scanner{data: []byte(c.in)}
+		if s.document(0, &doc) < 0 {
+			t.Fatalf("%s: %v", c.in, s.err)
+		}
+		if got := string(compactWithout(nil, []byte(c.in), lastApplied([]byte(c.in), &doc.head))); got != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", c.in, got, c.want)
+		}
+	}
+}
+
+// TestSkipValue: skipValue ends every valid value where the scan does.
+func TestSkipValue(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{`"a\"}"`, `{"a":[1,{"b":"]"}],"c":-1.5e3}`, `[]`, `{}`, `12`, `-0.5`, `true`, `null`, `[[["x"]]]`} {
+		for _, in := range []string{v, v + `,"next":1`, v + `}`, v + ` ]`} {
+			var keys int
+			s := scanner{data: []byte(in), keys: &keys}
+			if got, want := skipValue([]byte(in), 0), s.value(0, 0); got != want {
+				t.Errorf("%s: skipValue ends at %d, the scan at %d", in, got, want)
+			}
+		}
+	}
+}
