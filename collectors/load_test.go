@@ -290,11 +290,11 @@ func TestGraphOnly(t *testing.T) {
 	}
 }
 
-// TestPodsReadInPart: reading the pods a controller may describe in part
-// gives the graph and diagnostics reading them whole gives, whether or not
-// the controller is in the input. In a dump missing every third
-// ReplicaSet, StatefulSet, DaemonSet and Job, the pods of those become
-// groups of their own, whose specs are decoded once all is read.
+// TestPodsReadInPart: reading the objects a controller may describe in
+// part gives the graph and diagnostics reading them whole gives, whether or
+// not the controller is in the input. In a dump missing every third
+// controller, the pods, ReplicaSets and Jobs of those become groups of
+// their own, whose specs are decoded once all is read.
 func TestPodsReadInPart(t *testing.T) {
 	t.Parallel()
 	o := synth.Defaults(400)
@@ -305,7 +305,7 @@ func TestPodsReadInPart(t *testing.T) {
 		var kept []runtime.Object
 		for _, obj := range f.Objects {
 			switch obj.(type) {
-			case *appsv1.ReplicaSet, *appsv1.StatefulSet, *appsv1.DaemonSet, *batchv1.Job:
+			case *appsv1.Deployment, *appsv1.ReplicaSet, *appsv1.StatefulSet, *appsv1.DaemonSet, *batchv1.CronJob, *batchv1.Job:
 				if n++; n%3 == 0 {
 					continue
 				}
@@ -331,14 +331,14 @@ func TestPodsReadInPart(t *testing.T) {
 		return res
 	}
 	part, whole := load(false), load(true)
-	orphans := 0
+	orphans := map[graph.Kind]int{}
 	for _, pg := range part.Clusters[0].Groups {
-		if pg.Kind == graph.KindPod && len(pg.Template.Spec.Containers) > 0 && len(pg.Meta.OwnerReferences) > 0 {
-			orphans++
+		if len(pg.Template.Spec.Containers) > 0 && len(pg.Meta.OwnerReferences) > 0 {
+			orphans[pg.Kind]++
 		}
 	}
-	if orphans == 0 {
-		t.Fatal("no pod whose controller is missing became a group of its own: the test tests nothing")
+	if orphans[graph.KindPod] == 0 || orphans[graph.KindReplicaSet] == 0 || orphans[graph.KindJob] == 0 {
+		t.Fatalf("groups of objects whose controller is missing: %v; want pods, ReplicaSets and Jobs, or the test tests nothing", orphans)
 	}
 	sameLoad(t, part, whole)
 }

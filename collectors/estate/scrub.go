@@ -1,6 +1,8 @@
 package estate
 
 import (
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -13,8 +15,10 @@ const LastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 // Scrub drops what trustpath must never carry: Secret and ConfigMap values
 // (their key names stay, since pods reference keys), kubectl's copy of the
 // last applied object, and managed fields; and what it never reads but
-// would carry by the megabyte, Pod status. Snapshot.Add scrubs every object
-// it stores, so no source can forget to.
+// would carry by the megabyte, the status of Pods, and of the ReplicaSets
+// and Jobs that, like pods, a controller creates by the thousand (and
+// that the manifest reader reads in part, status unread). Snapshot.Add
+// scrubs every object it stores, so no source can forget to.
 func Scrub(obj runtime.Object) {
 	if m, ok := obj.(metav1.Object); ok {
 		if a := m.GetAnnotations(); a != nil {
@@ -28,6 +32,10 @@ func Scrub(obj runtime.Object) {
 		// quarter of every pod: tens of thousands of conditions and
 		// container statuses held for nothing.
 		o.Status = corev1.PodStatus{}
+	case *appsv1.ReplicaSet:
+		o.Status = appsv1.ReplicaSetStatus{}
+	case *batchv1.Job:
+		o.Status = batchv1.JobStatus{}
 	case *corev1.Secret:
 		keys := make(map[string][]byte, len(o.Data)+len(o.StringData))
 		for k := range o.Data {

@@ -74,8 +74,9 @@ type Snapshot struct {
 	Gaps []Gap
 }
 
-// remove drops the object ref names, so an override can take its place.
-func (s *Snapshot) remove(ref Ref) {
+// Remove drops the object ref names: so an override can take its place,
+// or when what was read of it in part proves broken.
+func (s *Snapshot) Remove(ref Ref) {
 	switch ref.Kind {
 	case "Namespace":
 		s.Namespaces = without(s.Namespaces, ref)
@@ -193,7 +194,7 @@ func (s *Snapshot) Add(obj runtime.Object, src Source, defaultNamespace string) 
 				Err: fmt.Errorf("duplicate %s (first defined at %s); keeping the first", ref, first)})
 			return true
 		}
-		s.remove(ref)
+		s.Remove(ref)
 	}
 	s.Sources[ref] = src
 	switch o := obj.(type) {

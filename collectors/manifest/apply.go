@@ -3,7 +3,6 @@ package manifest
 import (
 	"fmt"
 
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/trustpath/trustpath/collectors/estate"
@@ -28,7 +27,7 @@ type event struct {
 	gaps             []estate.Gap
 	src              estate.Source
 	apiVersion, kind string
-	spec             []byte // of a Pod read in part, for Deferred
+	spec             []byte // of an object read in part, for Deferred
 }
 
 // apply makes the changes events describe to snap, in order: the order
@@ -43,7 +42,7 @@ func apply(events []event, snap *estate.Snapshot, o Options) {
 				skip(snap, e.apiVersion, e.kind, e.src)
 			}
 			if e.spec != nil {
-				o.Deferred.specs[e.obj.(*corev1.Pod)] = deferredSpec{raw: e.spec, src: e.src}
+				o.Deferred.specs[e.obj] = deferredSpec{raw: e.spec, src: e.src}
 			}
 		case report:
 			snap.Report(e.diag)

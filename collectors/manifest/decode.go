@@ -27,8 +27,8 @@ type decoder struct {
 	// workers is how many goroutines may decode the items of one List
 	// or the documents of one YAML stream.
 	workers int
-	// inPart reads a Pod that names a controller in part (see
-	// describedPod), for Options.Deferred.
+	// inPart reads a Pod, ReplicaSet or Job that names a controller in
+	// part (see described), for Options.Deferred.
 	inPart bool
 }
 

@@ -3,24 +3,26 @@ package manifest
 import (
 	"bytes"
 	"fmt"
-	"slices"
 
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	kjson "sigs.k8s.io/json"
 
 	"github.com/trustpath/trustpath/collectors/estate"
 )
 
-// Deferred holds the specs of the Pods read in part (see
+// Deferred holds the specs of the objects read in part (see
 // Options.Deferred) until every input is read, when Complete decodes the
 // ones no controller describes.
 type Deferred struct {
-	specs map[*corev1.Pod]deferredSpec
+	specs map[runtime.Object]deferredSpec
 }
 
-// deferredSpec is the spec of a Pod read in part, as compact JSON, and
-// where the Pod was read.
+// deferredSpec is the spec of an object read in part, as compact JSON,
+// and where the object was read.
 type deferredSpec struct {
 	raw []byte
 	src estate.Source
@@ -28,75 +30,97 @@ type deferredSpec struct {
 
 // NewDeferred returns an empty Deferred.
 func NewDeferred() *Deferred {
-	return &Deferred{specs: map[*corev1.Pod]deferredSpec{}}
+	return &Deferred{specs: map[runtime.Object]deferredSpec{}}
 }
 
-// Complete decodes the spec of each Pod of snap read in part that
-// described does not report as described by its controller's template,
-// then lets go of the specs it held. A spec that does not decode is
-// reported as decoding the whole Pod would have reported it, and the Pod
-// is dropped. Pods that are no longer in snap (replaced by an override)
-// are passed over.
-func (d *Deferred) Complete(snap *estate.Snapshot, described func(*corev1.Pod) bool) {
+// Complete decodes the spec of each object of snap read in part that
+// described does not report as described by its controller, then lets go
+// of the specs it held. A spec that does not decode is reported as
+// decoding the whole object would have reported it, and the object is
+// dropped. Objects no longer in snap (replaced by an override) are passed
+// over.
+func (d *Deferred) Complete(snap *estate.Snapshot, described func(runtime.Object) bool) {
 	if len(d.specs) == 0 {
 		return
 	}
 	var buf []byte
-	var broken []*corev1.Pod
-	for _, p := range snap.Pods {
-		spec, ok := d.specs[p]
-		if !ok || described(p) {
-			continue
+	var broken []estate.Ref
+	complete := func(obj runtime.Object, apiVersion, kind string) {
+		spec, ok := d.specs[obj]
+		if !ok || described(obj) {
+			return
 		}
-		// Decoded as the spec of a Pod, an error names its field as
-		// decoding the whole Pod names it (Pod.spec.containers).
+		// Decoded into the object as the spec of one, an error names
+		// its field as decoding the whole object names it.
 		buf = append(append(append(buf[:0], `{"spec":`...), spec.raw...), '}')
-		var whole corev1.Pod
-		if err := kjson.UnmarshalCaseSensitivePreserveInts(buf, &whole); err != nil {
-			snap.Report(&estate.Diagnostic{Severity: estate.Error, Source: spec.src, Err: fmt.Errorf("decoding v1 Pod: %w", err)})
-			broken = append(broken, p)
-			continue
+		if err := kjson.UnmarshalCaseSensitivePreserveInts(buf, obj); err != nil {
+			snap.Report(&estate.Diagnostic{Severity: estate.Error, Source: spec.src, Err: fmt.Errorf("decoding %s %s: %w", apiVersion, kind, err)})
+			m := obj.(metav1.Object)
+			broken = append(broken, estate.Ref{Kind: kind, Namespace: m.GetNamespace(), Name: m.GetName()})
 		}
-		p.Spec = whole.Spec
 	}
-	for _, p := range broken {
-		snap.Pods = slices.DeleteFunc(snap.Pods, func(q *corev1.Pod) bool { return q == p })
-		delete(snap.Sources, estate.Ref{Kind: "Pod", Namespace: p.Namespace, Name: p.Name})
+	for _, rs := range snap.ReplicaSets {
+		complete(rs, "apps/v1", "ReplicaSet")
 	}
-	d.specs = map[*corev1.Pod]deferredSpec{}
+	for _, j := range snap.Jobs {
+		complete(j, "batch/v1", "Job")
+	}
+	for _, p := range snap.Pods {
+		complete(p, "v1", "Pod")
+	}
+	for _, ref := range broken {
+		snap.Remove(ref)
+	}
+	d.specs = map[runtime.Object]deferredSpec{}
 }
 
-// isPod reports whether typed would decode an object taken to be of
-// apiVersion and kind, which names ownAPIVersion and ownKind itself, as a
-// v1 Pod. Only the spellings a Pod or an item of a PodList has qualify.
-func isPod(apiVersion, kind, ownAPIVersion, ownKind string) bool {
-	return apiVersion == "v1" && kind == "Pod" && (ownAPIVersion == "v1" || ownAPIVersion == "") &&
-		(ownKind == "Pod" || ownKind == "")
+// readInPart returns a new object to read in part the object typed would
+// decode as apiVersion and kind, which names ownAPIVersion and ownKind
+// itself, or nil when it is not of a kind a controller may describe: a
+// Pod, a ReplicaSet, a Job. Only the spellings such an object, or an item
+// of a List of them, has qualify.
+func readInPart(apiVersion, kind, ownAPIVersion, ownKind string) runtime.Object {
+	if ownAPIVersion != apiVersion && ownAPIVersion != "" || ownKind != kind && ownKind != "" {
+		return nil
+	}
+	switch {
+	case apiVersion == "v1" && kind == "Pod":
+		return &corev1.Pod{}
+	case apiVersion == "apps/v1" && kind == "ReplicaSet":
+		return &appsv1.ReplicaSet{}
+	case apiVersion == "batch/v1" && kind == "Job":
+		return &batchv1.Job{}
+	}
+	return nil
 }
 
-// describedPod reads the Pod h of data in part when it names a
-// controller: its metadata and spec.nodeName, which is all that grouping
-// pods by template reads of a pod whose controller's template describes it
-// (see workload.Groups). In a cluster dump such pods are most of the
-// bytes, and decoding their specs and statuses most of the time. The rest
-// of the spec is kept aside, compact, with the event, for Deferred.Complete
-// to decode if the controller turns out not to be in the input. It returns
-// false, having done nothing, when the Pod names no controller or the scan
-// cannot be sure sigs.k8s.io/json would read the parts as it does: the Pod
-// is then decoded whole.
+// described reads obj, the object h of data, in part when it names a
+// controller: its metadata and, of a Pod, spec.nodeName, which is all
+// that grouping pods by template reads of an object its controller
+// describes (see workload.Groups): a Pod of a ReplicaSet, a ReplicaSet of
+// a Deployment, a Job of a CronJob. In a cluster dump such objects are
+// most of the bytes, and decoding their specs and statuses most of the
+// time. The rest of the spec is kept aside, compact, with the event, for
+// Deferred.Complete to decode if the controller turns out not to be in
+// the input. It returns false, having done nothing, when the object names
+// no controller or the scan cannot be sure sigs.k8s.io/json would read the
+// parts as it does: the object is then decoded whole.
 //
-// The parts not read are not checked: a Pod a controller describes is read
-// for its name, labels, owner and node, whatever the rest of it holds.
-func (d *decoder) describedPod(data []byte, h *head, ownAPIVersion, ownKind string, src estate.Source) bool {
+// The parts not read are not checked: an object a controller describes is
+// read for its name, labels, owner and node, whatever the rest of it holds.
+func (d *decoder) described(data []byte, h *head, obj runtime.Object, apiVersion, kind, ownAPIVersion, ownKind string, src estate.Source) bool {
 	if h.loose || !h.metadata.found() || data[h.metadata.start] != '{' {
 		return false
 	}
-	pod := &corev1.Pod{TypeMeta: metav1.TypeMeta{APIVersion: ownAPIVersion, Kind: ownKind}}
-	d.buf = compactWithout(d.buf[:0], data[h.metadata.start:h.metadata.end], within(lastApplied(data, h), h.metadata))
-	if kjson.UnmarshalCaseSensitivePreserveInts(d.buf, &pod.ObjectMeta) != nil {
+	// The type and the metadata, as decoding the whole object reads them
+	// (ownAPIVersion and ownKind are plain strings: see plainString).
+	d.buf = append(d.buf[:0], `{"apiVersion":"`+ownAPIVersion+`","kind":"`+ownKind+`","metadata":`...)
+	d.buf = compactWithout(d.buf, data[h.metadata.start:h.metadata.end], within(lastApplied(data, h), h.metadata))
+	d.buf = append(d.buf, '}')
+	if kjson.UnmarshalCaseSensitivePreserveInts(d.buf, obj) != nil {
 		return false
 	}
-	if metav1.GetControllerOfNoCopy(&pod.ObjectMeta) == nil {
+	if metav1.GetControllerOfNoCopy(obj.(metav1.Object)) == nil {
 		return false
 	}
 	var spec []byte
@@ -105,14 +129,16 @@ func (d *decoder) describedPod(data []byte, h *head, ownAPIVersion, ownKind stri
 			return false
 		}
 		d.buf = compact(d.buf[:0], data[h.spec.start:h.spec.end])
-		node, ok := nodeName(d.buf)
-		if !ok {
-			return false
+		if pod, ok := obj.(*corev1.Pod); ok {
+			node, plainly := nodeName(d.buf)
+			if !plainly {
+				return false
+			}
+			pod.Spec.NodeName = node
 		}
-		pod.Spec.NodeName = node
 		spec = bytes.Clone(d.buf)
 	}
-	d.events = append(d.events, event{what: addObject, obj: pod, spec: spec, src: src, apiVersion: "v1", kind: "Pod"})
+	d.events = append(d.events, event{what: addObject, obj: obj, spec: spec, src: src, apiVersion: apiVersion, kind: kind})
 	return true
 }
 

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/trustpath/trustpath/collectors/estate"
 )
@@ -21,7 +23,7 @@ const controlled = `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-1-ab
  "spec":{"containers":[{"name":"app","image":"web:1","securityContext":{"privileged":true}}],%s"serviceAccountName":"web"},
  "status":{"phase":"Running","podIP":"10.0.0.7"}}`
 
-// inPartSeeds are inputs whose Pods take each branch of describedPod and
+// inPartSeeds are inputs whose objects take each branch of described and
 // nodeName, and of what follows them.
 var inPartSeeds = []string{
 	fmt.Sprintf(controlled, `"nodeName":"node-a",`),
@@ -44,6 +46,11 @@ var inPartSeeds = []string{
 	`{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"metadata":{"ownerReferences":[{"kind":"Job","name":"j","controller":true}]}}`,
 	`{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","ownerReferences":[{"kind":"Job","name":"j","controller":true}]},"status":{"phase":5}}`,
 	"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  ownerReferences: [{kind: Job, name: j, controller: true}]\nspec:\n  nodeName: n\n  containers: [{name: c, image: i}]\n",
+	`{"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"web-1","ownerReferences":[{"kind":"Deployment","name":"web","controller":true}]},` +
+		`"spec":{"replicas":3,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"i"}]}}},"status":{"replicas":3}}`,
+	`{"apiVersion":"apps/v1","kind":"ReplicaSetList","items":[{"metadata":{"name":"a","ownerReferences":[{"kind":"Deployment","name":"web","controller":true}]},"spec":{"replicas":"3"}},` +
+		`{"apiVersion":"apps/v1beta2","metadata":{"name":"b","ownerReferences":[{"kind":"Deployment","name":"web","controller":true}]}}]}`,
+	`{"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"j-1","namespace":"ci","ownerReferences":[{"kind":"CronJob","name":"j","controller":true}]},"spec":{"parallelism":2,"template":{"spec":{"containers":[{"name":"c","image":"i"}]}}}}`,
 }
 
 // readBoth reads in whole, and in part with no pod described by its
@@ -53,7 +60,7 @@ func readBoth(t *testing.T, in []byte) (whole, part *estate.Snapshot, wholeErr, 
 	wholeErr = Read(t.Context(), bytes.NewReader(in), "in", whole, Options{DefaultNamespace: "default"})
 	d := NewDeferred()
 	partErr = Read(t.Context(), bytes.NewReader(in), "in", part, Options{DefaultNamespace: "default", Deferred: d})
-	d.Complete(part, func(*corev1.Pod) bool { return false })
+	d.Complete(part, func(runtime.Object) bool { return false })
 	if len(d.specs) != 0 {
 		t.Error("Complete kept specs")
 	}
@@ -85,6 +92,9 @@ func FuzzInPart(f *testing.F) {
 		}
 		if !samePods(whole.Pods, part.Pods) {
 			t.Fatalf("pods read whole:\n%#v\nread in part:\n%#v", whole.Pods, part.Pods)
+		}
+		if !same(whole.ReplicaSets, part.ReplicaSets) || !same(whole.Jobs, part.Jobs) {
+			t.Fatalf("ReplicaSets or Jobs read whole:\n%#v\n%#v\nread in part:\n%#v\n%#v", whole.ReplicaSets, whole.Jobs, part.ReplicaSets, part.Jobs)
 		}
 		if !reflect.DeepEqual(whole.Sources, part.Sources) {
 			t.Fatalf("sources read whole: %v; read in part: %v", whole.Sources, part.Sources)
@@ -119,7 +129,10 @@ func TestInPartSeeds(t *testing.T) {
 // part: sigs.k8s.io/json names the field by its path.
 var inStatus = regexp.MustCompile(`struct field \w+\.status\.`)
 
-func samePods(a, b []*corev1.Pod) bool {
+func samePods(a, b []*corev1.Pod) bool { return same(a, b) }
+
+// same reports whether a and b hold equal objects, nil and empty alike.
+func same[T any](a, b []T) bool {
 	return len(a) == 0 && len(b) == 0 || reflect.DeepEqual(a, b)
 }
 
@@ -160,7 +173,7 @@ func TestDescribedPodKeepsWhatGroupingReads(t *testing.T) {
 	if p.Spec.NodeName != "node-a" || p.Labels["app"] != "web" || p.OwnerReferences[0].Name != "web-1" || p.Kind != "Pod" {
 		t.Errorf("pod read in part lost what grouping reads: %#v", p)
 	}
-	d.Complete(snap, func(p *corev1.Pod) bool { return p.Name != "orphan" })
+	d.Complete(snap, func(o runtime.Object) bool { return o.(metav1.Object).GetName() != "orphan" })
 	for _, p := range snap.Pods {
 		containers[p.Name] = len(p.Spec.Containers)
 	}
@@ -185,7 +198,7 @@ func TestDeferredSpecErrors(t *testing.T) {
 		if err := Read(t.Context(), strings.NewReader(broken), "in.json", snap, Options{Deferred: d}); err != nil {
 			t.Fatal(err)
 		}
-		d.Complete(snap, func(*corev1.Pod) bool { return described })
+		d.Complete(snap, func(runtime.Object) bool { return described })
 		whole := estate.New("c")
 		if err := Read(t.Context(), strings.NewReader(broken), "in.json", whole, Options{}); err != nil {
 			t.Fatal(err)

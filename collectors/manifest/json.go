@@ -138,9 +138,10 @@ func (d *decoder) scannedObject(ctx context.Context, data []byte, h *head, elems
 		d.elements(ctx, data, elems, src, itemKind(apiVersion, kind))
 		return
 	}
-	if d.inPart && isPod(apiVersion, kind, ownAPIVersion, ownKind) && h.keys <= MaxObjectKeys &&
-		d.describedPod(data, h, ownAPIVersion, ownKind, src) {
-		return
+	if d.inPart && h.keys <= MaxObjectKeys {
+		if obj := readInPart(apiVersion, kind, ownAPIVersion, ownKind); obj != nil && d.described(data, h, obj, apiVersion, kind, ownAPIVersion, ownKind, src) {
+			return
+		}
 	}
 	d.typed(raw, h.keys, within(lastApplied(data, h), h.value), apiVersion, kind, ownAPIVersion, ownKind, src)
 }

@@ -24,7 +24,7 @@ type head struct {
 	object                        bool // the value is an object
 	apiVersion, kind, items, gaps span
 	// metadata and spec are found for reading a Pod in part (see
-	// decoder.describedPod), which reads them, and the apiVersion and
+	// decoder.described), which reads them, and the apiVersion and
 	// kind, case-sensitively, as sigs.k8s.io/json does: loose is set when
 	// one of these keys appears twice or in another case, and the Pod is
 	// then decoded whole.

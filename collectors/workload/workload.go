@@ -10,8 +10,11 @@ import (
 	"fmt"
 	"slices"
 
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/trustpath/trustpath/collectors/estate"
 	"github.com/trustpath/trustpath/graph"
@@ -83,20 +86,31 @@ func Groups(s *estate.Snapshot, prefix string) []*Group {
 	return groups
 }
 
-// Described returns whether a controller of s describes a pod, as Groups
-// decides it: the pod then folds into the controller's group, and its own
-// spec, beyond the node it runs on, is never read.
-func Described(s *estate.Snapshot) func(*corev1.Pod) bool {
+// Described returns whether a controller of s describes a Pod, a
+// ReplicaSet or a Job of s, as Groups decides it: the object then folds
+// into the controller's group, and its own spec, beyond the node a pod
+// runs on, is never read.
+func Described(s *estate.Snapshot) func(runtime.Object) bool {
 	c := controllers(s, "")
-	return func(p *corev1.Pod) bool { return c.byOwner[controllerOf(&p.ObjectMeta)] != nil }
+	return func(obj runtime.Object) bool {
+		switch o := obj.(type) {
+		case *corev1.Pod:
+			return c.byOwner[controllerOf(&o.ObjectMeta)] != nil
+		case *appsv1.ReplicaSet, *batchv1.Job:
+			return c.folded[obj]
+		}
+		return false
+	}
 }
 
-// grouping is the pod groups of a snapshot's controllers, and the group
-// each controller's pods fold into, by the controller.
+// grouping is the pod groups of a snapshot's controllers, the group each
+// controller's pods fold into, by the controller, and the ReplicaSets and
+// Jobs that fold into their own controller's group.
 type grouping struct {
 	prefix  string
 	groups  []*Group
 	byOwner map[owned]*Group
+	folded  map[runtime.Object]bool
 }
 
 // group adds the group of one pod template.
@@ -115,7 +129,7 @@ func (c *grouping) add(kind graph.Kind, apiKind string, meta *metav1.ObjectMeta,
 // controllers groups the controllers of s. ReplicaSets owned by a
 // Deployment in s fold into it, and Jobs into their CronJob.
 func controllers(s *estate.Snapshot, prefix string) *grouping {
-	c := &grouping{prefix: prefix, byOwner: map[owned]*Group{}}
+	c := &grouping{prefix: prefix, byOwner: map[owned]*Group{}, folded: map[runtime.Object]bool{}}
 	nodes := max(len(s.Nodes), 1)
 	for _, d := range s.Deployments {
 		c.add(graph.KindDeployment, "Deployment", &d.ObjectMeta, &d.Spec.Template, replicas(d.Spec.Replicas))
@@ -138,6 +152,7 @@ func controllers(s *estate.Snapshot, prefix string) *grouping {
 	for _, rs := range s.ReplicaSets {
 		if owner := c.byOwner[controllerOf(&rs.ObjectMeta)]; owner != nil {
 			c.byOwner[owned{"ReplicaSet", rs.Namespace, rs.Name}] = owner
+			c.folded[rs] = true
 			continue
 		}
 		c.add(graph.KindReplicaSet, "ReplicaSet", &rs.ObjectMeta, &rs.Spec.Template, replicas(rs.Spec.Replicas))
@@ -145,6 +160,7 @@ func controllers(s *estate.Snapshot, prefix string) *grouping {
 	for _, j := range s.Jobs {
 		if owner := c.byOwner[controllerOf(&j.ObjectMeta)]; owner != nil {
 			c.byOwner[owned{"Job", j.Namespace, j.Name}] = owner
+			c.folded[j] = true
 			continue
 		}
 		c.add(graph.KindJob, "Job", &j.ObjectMeta, &j.Spec.Template, replicas(j.Spec.Parallelism))
