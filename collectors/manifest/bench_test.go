@@ -13,6 +13,7 @@ import (
 	"github.com/trustpath/trustpath/collectors/estate"
 	"github.com/trustpath/trustpath/collectors/manifest"
 	"github.com/trustpath/trustpath/collectors/synth"
+	"github.com/trustpath/trustpath/collectors/workload"
 )
 
 // benchInput is a synthetic estate as files, and all of it as one stream.
@@ -55,39 +56,59 @@ func estateOf(pods int, format synth.Format) benchInput {
 }
 
 // BenchmarkRead decodes synthetic estates: a directory of files (kubectl
-// List dumps, or multi-document YAML), and the same objects as one stream.
+// List dumps, or multi-document YAML), and the same objects as one stream;
+// whole, and as Load reads them, with the objects a controller describes
+// read in part.
 func BenchmarkRead(b *testing.B) {
 	for _, format := range []synth.Format{synth.JSON, synth.YAML} {
 		for _, pods := range []int{1000, 10000} {
-			b.Run(fmt.Sprintf("%s/files/pods=%d", format, pods), func(b *testing.B) {
-				in := estateOf(pods, format)
-				b.SetBytes(in.bytes)
-				b.ReportAllocs()
-				for b.Loop() {
-					s := estate.New("bench")
-					if err := manifest.ReadFS(b.Context(), in.files, ".", "bench", s, defaultNS); err != nil {
-						b.Fatal(err)
-					}
-					if s.Objects() == 0 || len(s.Diagnostics) > 0 {
-						b.Fatalf("decoded %d objects with %d diagnostics", s.Objects(), len(s.Diagnostics))
-					}
+			for _, inPart := range []bool{false, true} {
+				mode := "whole"
+				if inPart {
+					mode = "inpart"
 				}
-			})
-			b.Run(fmt.Sprintf("%s/stream/pods=%d", format, pods), func(b *testing.B) {
-				in := estateOf(pods, format)
-				b.SetBytes(int64(len(in.stream)))
-				b.ReportAllocs()
-				for b.Loop() {
-					s := estate.New("bench")
-					if err := manifest.Read(b.Context(), bytes.NewReader(in.stream), "bench", s, defaultNS); err != nil {
-						b.Fatal(err)
+				in := func() benchInput { return estateOf(pods, format) }
+				b.Run(fmt.Sprintf("%s/files/pods=%d/%s", format, pods, mode), func(b *testing.B) {
+					in := in()
+					b.SetBytes(in.bytes)
+					b.ReportAllocs()
+					for b.Loop() {
+						readBench(b, inPart, func(s *estate.Snapshot, o manifest.Options) error {
+							return manifest.ReadFS(b.Context(), in.files, ".", "bench", s, o)
+						})
 					}
-					if s.Objects() == 0 || len(s.Diagnostics) > 0 {
-						b.Fatalf("decoded %d objects with %d diagnostics", s.Objects(), len(s.Diagnostics))
+				})
+				b.Run(fmt.Sprintf("%s/stream/pods=%d/%s", format, pods, mode), func(b *testing.B) {
+					in := in()
+					b.SetBytes(int64(len(in.stream)))
+					b.ReportAllocs()
+					for b.Loop() {
+						readBench(b, inPart, func(s *estate.Snapshot, o manifest.Options) error {
+							return manifest.Read(b.Context(), bytes.NewReader(in.stream), "bench", s, o)
+						})
 					}
-				}
-			})
+				})
+			}
 		}
+	}
+}
+
+// readBench reads with read into a new snapshot, whole or in part, as Load
+// does, and fails unless it reads objects and nothing wrong.
+func readBench(b *testing.B, inPart bool, read func(*estate.Snapshot, manifest.Options) error) {
+	s := estate.New("bench")
+	o := defaultNS
+	if inPart {
+		o.Deferred = manifest.NewDeferred()
+	}
+	if err := read(s, o); err != nil {
+		b.Fatal(err)
+	}
+	if inPart {
+		o.Deferred.Complete(s, workload.Described(s))
+	}
+	if s.Objects() == 0 || len(s.Diagnostics) > 0 {
+		b.Fatalf("decoded %d objects with %d diagnostics", s.Objects(), len(s.Diagnostics))
 	}
 }
 

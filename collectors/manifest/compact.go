@@ -1,6 +1,12 @@
 package manifest
 
-import "github.com/trustpath/trustpath/collectors/estate"
+import (
+	"bytes"
+
+	"github.com/trustpath/trustpath/collectors/estate"
+)
+
+var lastAppliedKey = []byte(`"` + estate.LastApplied + `"`)
 
 // compact appends src, a valid JSON value, to dst without the whitespace
 // between its tokens. A pretty-printed dump is two thirds indentation, which
@@ -55,8 +61,9 @@ func stringEnd(src []byte, i int) int {
 // spelled, or the value is no string; Scrub drops it then.
 func lastApplied(data []byte, h *head) span {
 	var cut span
-	if h.loose || !h.metadata.found() || data[h.metadata.start] != '{' {
-		return cut
+	if h.loose || !h.metadata.found() || data[h.metadata.start] != '{' ||
+		!bytes.Contains(data[h.metadata.start:h.metadata.end], lastAppliedKey) {
+		return cut // most objects: searching is faster than walking
 	}
 	members(data, h.metadata.start, func(m member) bool {
 		if string(m.name(data)) != "annotations" || data[m.value.start] != '{' {
