@@ -27,7 +27,7 @@ type event struct {
 	gaps             []estate.Gap
 	src              estate.Source
 	apiVersion, kind string
-	spec             []byte // of an object read in part, for Deferred
+	part             []byte // what Deferred keeps of an object read in part
 }
 
 // apply makes the changes events describe to snap, in order: the order
@@ -41,8 +41,8 @@ func apply(events []event, snap *estate.Snapshot, o Options) {
 			if !snap.Add(e.obj, e.src, o.DefaultNamespace) { // Add scrubs Secret values
 				skip(snap, e.apiVersion, e.kind, e.src)
 			}
-			if e.spec != nil {
-				o.Deferred.specs[e.obj] = deferredSpec{raw: e.spec, src: e.src}
+			if e.part != nil {
+				o.Deferred.specs[e.obj] = deferredSpec{raw: e.part, src: e.src}
 			}
 		case report:
 			snap.Report(e.diag)

@@ -9,6 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	kjson "sigs.k8s.io/json"
 
 	"github.com/trustpath/trustpath/collectors/estate"
@@ -21,8 +22,8 @@ type Deferred struct {
 	specs map[runtime.Object]deferredSpec
 }
 
-// deferredSpec is the spec of an object read in part, as compact JSON,
-// and where the object was read.
+// deferredSpec is the metadata and spec of an object read in part, as
+// compact JSON, and where the object was read.
 type deferredSpec struct {
 	raw []byte
 	src estate.Source
@@ -43,20 +44,24 @@ func (d *Deferred) Complete(snap *estate.Snapshot, described func(runtime.Object
 	if len(d.specs) == 0 {
 		return
 	}
-	var buf []byte
 	var broken []estate.Ref
 	complete := func(obj runtime.Object, apiVersion, kind string) {
 		spec, ok := d.specs[obj]
 		if !ok || described(obj) {
 			return
 		}
-		// Decoded into the object as the spec of one, an error names
-		// its field as decoding the whole object names it.
-		buf = append(append(append(buf[:0], `{"spec":`...), spec.raw...), '}')
-		if err := kjson.UnmarshalCaseSensitivePreserveInts(buf, obj); err != nil {
+		// Decoded into the object, whose name and owners are read from
+		// the same bytes already, an error names its field as decoding
+		// the whole object names it. The snapshot gave the namespace,
+		// and scrubs what it holds.
+		m := obj.(metav1.Object)
+		namespace := m.GetNamespace()
+		err := kjson.UnmarshalCaseSensitivePreserveInts(spec.raw, obj)
+		m.SetNamespace(namespace)
+		estate.Scrub(obj)
+		if err != nil {
 			snap.Report(&estate.Diagnostic{Severity: estate.Error, Source: spec.src, Err: fmt.Errorf("decoding %s %s: %w", apiVersion, kind, err)})
-			m := obj.(metav1.Object)
-			broken = append(broken, estate.Ref{Kind: kind, Namespace: m.GetNamespace(), Name: m.GetName()})
+			broken = append(broken, estate.Ref{Kind: kind, Namespace: namespace, Name: m.GetName()})
 		}
 	}
 	for _, rs := range snap.ReplicaSets {
@@ -95,51 +100,71 @@ func readInPart(apiVersion, kind, ownAPIVersion, ownKind string) runtime.Object 
 }
 
 // described reads obj, the object h of data, in part when it names a
-// controller: its metadata and, of a Pod, spec.nodeName, which is all
-// that grouping pods by template reads of an object its controller
-// describes (see workload.Groups): a Pod of a ReplicaSet, a ReplicaSet of
-// a Deployment, a Job of a CronJob. In a cluster dump such objects are
-// most of the bytes, and decoding their specs and statuses most of the
-// time. The rest of the spec is kept aside, compact, with the event, for
-// Deferred.Complete to decode if the controller turns out not to be in
-// the input. It returns false, having done nothing, when the object names
-// no controller or the scan cannot be sure sigs.k8s.io/json would read the
-// parts as it does: the object is then decoded whole.
+// controller: its name, namespace and owners and, of a Pod,
+// spec.nodeName, which is all that grouping pods by template reads of an
+// object its controller describes (see workload.Groups): a Pod of a
+// ReplicaSet, a ReplicaSet of a Deployment, a Job of a CronJob. In a
+// cluster dump such objects are most of the bytes, and decoding them most
+// of the time. The metadata and spec are kept aside, compact, with the
+// event, for Deferred.Complete to decode if the controller turns out not
+// to be in the input. It returns false, having done nothing, when the
+// object names no controller or the scan cannot be sure sigs.k8s.io/json
+// would read the parts as it does: the object is then decoded whole.
 //
 // The parts not read are not checked: an object a controller describes is
-// read for its name, labels, owner and node, whatever the rest of it holds.
+// read for its name, owner and node, whatever the rest of it holds.
 func (d *decoder) described(data []byte, h *head, obj runtime.Object, apiVersion, kind, ownAPIVersion, ownKind string, src estate.Source) bool {
 	if h.loose || !h.metadata.found() || data[h.metadata.start] != '{' {
 		return false
 	}
-	// The type and the metadata, as decoding the whole object reads them
-	// (ownAPIVersion and ownKind are plain strings: see plainString).
-	d.buf = append(d.buf[:0], `{"apiVersion":"`+ownAPIVersion+`","kind":"`+ownKind+`","metadata":`...)
+	// What Complete decodes: {"metadata":…,"spec":…}, without the
+	// last-applied annotation, as decoding the whole object reads them.
+	d.buf = append(d.buf[:0], `{"metadata":`...)
+	meta := span{start: len(d.buf)}
 	d.buf = compactWithout(d.buf, data[h.metadata.start:h.metadata.end], within(lastApplied(data, h), h.metadata))
-	d.buf = append(d.buf, '}')
-	if kjson.UnmarshalCaseSensitivePreserveInts(d.buf, obj) != nil {
-		return false
-	}
-	if metav1.GetControllerOfNoCopy(obj.(metav1.Object)) == nil {
-		return false
-	}
-	var spec []byte
+	meta.end = len(d.buf)
+	var spec span
 	if h.spec.found() && data[h.spec.start] != 'n' { // a spec that is null is none
 		if data[h.spec.start] != '{' {
 			return false
 		}
-		d.buf = compact(d.buf[:0], data[h.spec.start:h.spec.end])
-		if pod, ok := obj.(*corev1.Pod); ok {
-			node, plainly := nodeName(d.buf)
-			if !plainly {
-				return false
-			}
-			pod.Spec.NodeName = node
-		}
-		spec = bytes.Clone(d.buf)
+		d.buf = append(d.buf, `,"spec":`...)
+		spec.start = len(d.buf)
+		d.buf = compact(d.buf, data[h.spec.start:h.spec.end])
+		spec.end = len(d.buf)
 	}
-	d.events = append(d.events, event{what: addObject, obj: obj, spec: spec, src: src, apiVersion: apiVersion, kind: kind})
+	d.buf = append(d.buf, '}')
+
+	var m owners
+	if kjson.UnmarshalCaseSensitivePreserveInts(d.buf[meta.start:meta.end], &m) != nil {
+		return false
+	}
+	o := obj.(metav1.Object)
+	o.SetName(m.Name)
+	o.SetNamespace(m.Namespace)
+	o.SetOwnerReferences(m.OwnerReferences)
+	if metav1.GetControllerOfNoCopy(o) == nil {
+		return false
+	}
+	if pod, ok := obj.(*corev1.Pod); ok && spec.found() {
+		node, plainly := nodeName(d.buf[spec.start:spec.end])
+		if !plainly {
+			return false
+		}
+		pod.Spec.NodeName = node
+	}
+	obj.GetObjectKind().SetGroupVersionKind(schema.FromAPIVersionAndKind(ownAPIVersion, ownKind))
+	d.events = append(d.events, event{what: addObject, obj: obj, part: bytes.Clone(d.buf), src: src, apiVersion: apiVersion, kind: kind})
 	return true
+}
+
+// owners is what is read of the metadata of an object read in part, under
+// the names and tags metav1.ObjectMeta gives it: sigs.k8s.io/json passes
+// over the rest, labels and annotations, without building them.
+type owners struct {
+	Name            string                  `json:"name,omitempty"`
+	Namespace       string                  `json:"namespace,omitempty"`
+	OwnerReferences []metav1.OwnerReference `json:"ownerReferences,omitempty"`
 }
 
 // nodeName returns the nodeName field of spec, a valid JSON object, and

@@ -50,6 +50,10 @@ var inPartSeeds = []string{
 		`"spec":{"replicas":3,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"i"}]}}},"status":{"replicas":3}}`,
 	`{"apiVersion":"apps/v1","kind":"ReplicaSetList","items":[{"metadata":{"name":"a","ownerReferences":[{"kind":"Deployment","name":"web","controller":true}]},"spec":{"replicas":"3"}},` +
 		`{"apiVersion":"apps/v1beta2","metadata":{"name":"b","ownerReferences":[{"kind":"Deployment","name":"web","controller":true}]}}]}`,
+	`{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"","ownerReferences":[{"kind":"Job","name":"j","controller":true}],` +
+		`"managedFields":[{"manager":"kubectl","operation":"Apply","fieldsType":"FieldsV1","fieldsV1":{"f:spec":{}}}],"labels":{"a":"b"}},"spec":{"nodeName":"n"}}`,
+	`{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","labels":{"a":1},"ownerReferences":[{"kind":"Job","name":"j","controller":true}]}}`,
+	`{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","ownerReferences":[{"kind":"Job","name":"j","controller":true}],"ownerReferences":[{"kind":"Job","name":"k"}]}}`,
 	`{"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"j-1","namespace":"ci","ownerReferences":[{"kind":"CronJob","name":"j","controller":true}]},"spec":{"parallelism":2,"template":{"spec":{"containers":[{"name":"c","image":"i"}]}}}}`,
 }
 
@@ -93,6 +97,7 @@ func FuzzInPart(f *testing.F) {
 		if !samePods(whole.Pods, part.Pods) {
 			t.Fatalf("pods read whole:\n%#v\nread in part:\n%#v", whole.Pods, part.Pods)
 		}
+		sameOwners(t, whole, in)
 		if !same(whole.ReplicaSets, part.ReplicaSets) || !same(whole.Jobs, part.Jobs) {
 			t.Fatalf("ReplicaSets or Jobs read whole:\n%#v\n%#v\nread in part:\n%#v\n%#v", whole.ReplicaSets, whole.Jobs, part.ReplicaSets, part.Jobs)
 		}
@@ -102,6 +107,44 @@ func FuzzInPart(f *testing.F) {
 	})
 }
 
+// sameOwners reads in once more, in part, every object described by its
+// controller, and fails unless each object read whole has the same name,
+// namespace, type, owners and node read in part.
+func sameOwners(t *testing.T, whole *estate.Snapshot, in []byte) {
+	t.Helper()
+	part := estate.New("c")
+	d := NewDeferred()
+	if err := Read(t.Context(), bytes.NewReader(in), "in", part, Options{DefaultNamespace: "default", Deferred: d}); err != nil {
+		t.Fatal(err)
+	}
+	d.Complete(part, func(runtime.Object) bool { return true })
+	type read struct {
+		metav1.TypeMeta
+		name, namespace string
+		owners          []metav1.OwnerReference
+		node            string
+	}
+	of := func(s *estate.Snapshot) map[estate.Ref]read {
+		m := map[estate.Ref]read{}
+		for _, p := range s.Pods {
+			m[estate.Ref{Kind: "Pod", Namespace: p.Namespace, Name: p.Name}] = read{p.TypeMeta, p.Name, p.Namespace, p.OwnerReferences, p.Spec.NodeName}
+		}
+		for _, rs := range s.ReplicaSets {
+			m[estate.Ref{Kind: "ReplicaSet", Namespace: rs.Namespace, Name: rs.Name}] = read{rs.TypeMeta, rs.Name, rs.Namespace, rs.OwnerReferences, ""}
+		}
+		for _, j := range s.Jobs {
+			m[estate.Ref{Kind: "Job", Namespace: j.Namespace, Name: j.Name}] = read{j.TypeMeta, j.Name, j.Namespace, j.OwnerReferences, ""}
+		}
+		return m
+	}
+	inPart := of(part)
+	for ref, w := range of(whole) {
+		if p, ok := inPart[ref]; !ok || !reflect.DeepEqual(p, w) {
+			t.Fatalf("%s read whole: %+v; read in part: %+v (found: %v)", ref, w, p, ok)
+		}
+	}
+}
+
 func TestInPartSeeds(t *testing.T) {
 	t.Parallel()
 	for _, s := range inPartSeeds {
@@ -109,6 +152,7 @@ func TestInPartSeeds(t *testing.T) {
 		if wholeErr != nil || partErr != nil {
 			t.Fatalf("%.60q: %v, %v", s, wholeErr, partErr)
 		}
+		sameOwners(t, whole, []byte(s))
 		wd, pd := diagnosticTexts(whole), diagnosticTexts(part)
 		if inStatus.MatchString(strings.Join(wd, "\n")) {
 			if len(part.Pods) != 1 || len(pd) != 0 {
@@ -127,7 +171,7 @@ func TestInPartSeeds(t *testing.T) {
 
 // inStatus matches an error decoding a Pod's status, which is not read in
 // part: sigs.k8s.io/json names the field by its path.
-var inStatus = regexp.MustCompile(`struct field \w+\.status\.`)
+var inStatus = regexp.MustCompile(`struct field \w+\.status(\.| of )`)
 
 func samePods(a, b []*corev1.Pod) bool { return same(a, b) }
 
@@ -170,8 +214,11 @@ func TestDescribedPodKeepsWhatGroupingReads(t *testing.T) {
 		t.Errorf("containers before Complete: %v, want %v", containers, want)
 	}
 	p := snap.Pods[0]
-	if p.Spec.NodeName != "node-a" || p.Labels["app"] != "web" || p.OwnerReferences[0].Name != "web-1" || p.Kind != "Pod" {
+	if p.Name != "web-1-abc" || p.Namespace != "shop" || p.Spec.NodeName != "node-a" || p.OwnerReferences[0].Name != "web-1" || p.Kind != "Pod" || p.APIVersion != "v1" {
 		t.Errorf("pod read in part lost what grouping reads: %#v", p)
+	}
+	if p.Labels != nil || len(p.Spec.Containers) != 0 {
+		t.Errorf("pod read in part has labels %v and %d containers; want neither read", p.Labels, len(p.Spec.Containers))
 	}
 	d.Complete(snap, func(o runtime.Object) bool { return o.(metav1.Object).GetName() != "orphan" })
 	for _, p := range snap.Pods {
