@@ -23,6 +23,15 @@
 // duplicates is kept, and the order of diagnostics, do not depend on
 // timing.
 //
+// Decoding is most of the time, so what would be dropped once decoded is
+// not decoded: kubectl's last-applied annotation is cut from each object
+// first. With Options.Deferred (as collectors.Load reads), a Pod,
+// ReplicaSet or Job that names a controller is read in part: its name,
+// namespace, owners and node, all the graph reads of an object its
+// controller describes. In a cluster dump those are most of the bytes.
+// Their metadata and specs wait, compact, until every input is read, and
+// are decoded for the objects whose controller is not in the input.
+//
 // # Limits
 //
 // Hostile sizes fail with an error naming the limit rather than exhausting
