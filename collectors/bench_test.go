@@ -35,8 +35,9 @@ import (
 // are 2,000 nodes, 1,000 namespaces, 5,000 NetworkPolicies and 20,000
 // bindings), one benchmark per stage, one sub-benchmark per size:
 //
-//	Decode     manifest.ReadFS of the estate: a kubectl-style JSON dump
-//	           (Pods, ReplicaSets, status) and YAML manifests
+//	Decode     manifest.ReadFS of the estate as Load reads it: a
+//	           kubectl-style JSON dump (Pods, ReplicaSets, status), and
+//	           YAML manifests
 //	Load       collectors.Load of the JSON dump: decode and build
 //	Build      collectors.Build of decoded snapshots: every graph builder
 //	Flows      netpol.New and Engine.Flows: every allowed flow
@@ -134,12 +135,15 @@ func generate(n int, format synth.Format, dump bool) files {
 	return out
 }
 
-// decode reads an in-memory estate into a snapshot.
+// decode reads an in-memory estate into a snapshot as Load does: the
+// objects a controller of the estate describes are read in part.
 func decode(fsys fs.FS) []*estate.Snapshot {
 	s := estate.New(collectors.DefaultCluster)
-	if err := manifest.ReadFS(context.Background(), fsys, ".", "bench", s, manifest.Options{DefaultNamespace: "default"}); err != nil {
+	deferred := manifest.NewDeferred()
+	if err := manifest.ReadFS(context.Background(), fsys, ".", "bench", s, manifest.Options{DefaultNamespace: "default", Deferred: deferred}); err != nil {
 		panic(err) // the FS is in memory
 	}
+	deferred.Complete(s, workload.Described(s))
 	return []*estate.Snapshot{s}
 }
 
