@@ -64,9 +64,11 @@ type Options struct {
 	// admission configuration says otherwise.
 	DefaultPSA string
 	// KeepObjects keeps every object of the snapshots whole, for writing
-	// them out (trustpath snapshot, seeding a test API server); otherwise
-	// Load and LoadLive slim the pods a controller of the input describes
-	// once the graph is built (see workload.SlimPods). Build never does.
+	// them out (trustpath snapshot, seeding a test API server). Otherwise
+	// the pods, ReplicaSets and Jobs a controller of the input describes
+	// are read from files in part (manifest.Options.Deferred), and pods
+	// read live are slimmed once the graph is built (workload.SlimPods).
+	// Build never does either.
 	KeepObjects bool
 	// GraphOnly says the caller reads the graph and where objects were
 	// read (sources, diagnostics, gaps), not the objects: once the graph
@@ -222,9 +224,10 @@ func build(b *graph.Builder, c *Cluster, bo buildOptions) {
 }
 
 // readSources reads o.Sources into snaps, one snapshot per cluster. Unless
-// the objects are kept whole, pods a controller may describe are read in
-// part, their specs deferred (into deferred, by cluster) until every input
-// of their cluster is read and it is known which pods need them.
+// the objects are kept whole, the pods, ReplicaSets and Jobs a controller
+// may describe are read in part, the rest of them deferred (into
+// deferred, by cluster) until every input of their cluster is read and it
+// is known which need it (see manifest.Options.Deferred).
 func (o *Options) readSources(ctx context.Context, snaps map[string]*estate.Snapshot, deferred map[string]*manifest.Deferred) error {
 	for _, src := range o.Sources {
 		s := snaps[src.Cluster]
@@ -243,7 +246,7 @@ func (o *Options) readSources(ctx context.Context, snaps map[string]*estate.Snap
 }
 
 // readOverrides reads o.Overrides onto the snapshots of their clusters,
-// then completes the pods read in part: the last inputs are read.
+// then completes the objects read in part: the last inputs are read.
 func (o *Options) readOverrides(ctx context.Context, snaps map[string]*estate.Snapshot, deferred map[string]*manifest.Deferred) error {
 	for _, src := range o.Overrides {
 		s := snaps[src.Cluster]

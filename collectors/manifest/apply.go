@@ -42,7 +42,7 @@ func apply(events []event, snap *estate.Snapshot, o Options) {
 				skip(snap, e.apiVersion, e.kind, e.src)
 			}
 			if e.part != nil {
-				o.Deferred.specs[e.obj] = deferredSpec{raw: e.part, src: e.src}
+				o.Deferred.parts[e.obj] = deferredPart{raw: e.part, src: e.src}
 			}
 		case report:
 			snap.Report(e.diag)

@@ -141,9 +141,9 @@ func (d *decoder) items(raw []byte, src estate.Source, def *schema.GroupVersionK
 }
 
 // typed decodes the object raw, which has keys keys (-1 if not counted
-// yet), leaving out cut (see lastApplied), into the type the scheme registers for its kind. apiVersion and
-// kind are what the object is taken to be; ownAPIVersion and ownKind what
-// it names itself, if anything. This is what apimachinery's JSON serializer
+// yet), leaving out cut (see lastApplied), into the type the scheme
+// registers for its kind. apiVersion and kind are what the object is taken
+// to be; ownAPIVersion and ownKind what it names itself, if anything. This is what apimachinery's JSON serializer
 // does (Interpret, then gvkWithDefaults, then
 // UnmarshalCaseSensitivePreserveInts), without reading the object twice
 // more to find its kind.

@@ -15,38 +15,38 @@ import (
 	"github.com/trustpath/trustpath/collectors/estate"
 )
 
-// Deferred holds the specs of the objects read in part (see
-// Options.Deferred) until every input is read, when Complete decodes the
-// ones no controller describes.
+// Deferred holds what was not decoded of the objects read in part (see
+// Options.Deferred) until every input is read, when Complete decodes it
+// for the objects no controller describes.
 type Deferred struct {
-	specs map[runtime.Object]deferredSpec
+	parts map[runtime.Object]deferredPart
 }
 
-// deferredSpec is the metadata and spec of an object read in part, as
+// deferredPart is the metadata and spec of an object read in part, as
 // compact JSON, and where the object was read.
-type deferredSpec struct {
+type deferredPart struct {
 	raw []byte
 	src estate.Source
 }
 
 // NewDeferred returns an empty Deferred.
 func NewDeferred() *Deferred {
-	return &Deferred{specs: map[runtime.Object]deferredSpec{}}
+	return &Deferred{parts: map[runtime.Object]deferredPart{}}
 }
 
-// Complete decodes the spec of each object of snap read in part that
-// described does not report as described by its controller, then lets go
-// of the specs it held. A spec that does not decode is reported as
+// Complete decodes the metadata and spec of each object of snap read in
+// part that described does not report as described by its controller,
+// then lets go of what it held. A spec that does not decode is reported as
 // decoding the whole object would have reported it, and the object is
 // dropped. Objects no longer in snap (replaced by an override) are passed
 // over.
 func (d *Deferred) Complete(snap *estate.Snapshot, described func(runtime.Object) bool) {
-	if len(d.specs) == 0 {
+	if len(d.parts) == 0 {
 		return
 	}
 	var broken []estate.Ref
 	complete := func(obj runtime.Object, apiVersion, kind string) {
-		spec, ok := d.specs[obj]
+		part, ok := d.parts[obj]
 		if !ok || described(obj) {
 			return
 		}
@@ -56,11 +56,11 @@ func (d *Deferred) Complete(snap *estate.Snapshot, described func(runtime.Object
 		// and scrubs what it holds.
 		m := obj.(metav1.Object)
 		namespace := m.GetNamespace()
-		err := kjson.UnmarshalCaseSensitivePreserveInts(spec.raw, obj)
+		err := kjson.UnmarshalCaseSensitivePreserveInts(part.raw, obj)
 		m.SetNamespace(namespace)
 		estate.Scrub(obj)
 		if err != nil {
-			snap.Report(&estate.Diagnostic{Severity: estate.Error, Source: spec.src, Err: fmt.Errorf("decoding %s %s: %w", apiVersion, kind, err)})
+			snap.Report(&estate.Diagnostic{Severity: estate.Error, Source: part.src, Err: fmt.Errorf("decoding %s %s: %w", apiVersion, kind, err)})
 			broken = append(broken, estate.Ref{Kind: kind, Namespace: namespace, Name: m.GetName()})
 		}
 	}
@@ -76,7 +76,7 @@ func (d *Deferred) Complete(snap *estate.Snapshot, described func(runtime.Object
 	for _, ref := range broken {
 		snap.Remove(ref)
 	}
-	d.specs = map[runtime.Object]deferredSpec{}
+	d.parts = map[runtime.Object]deferredPart{}
 }
 
 // readInPart returns a new object to read in part the object typed would

@@ -65,8 +65,8 @@ func readBoth(t *testing.T, in []byte) (whole, part *estate.Snapshot, wholeErr, 
 	d := NewDeferred()
 	partErr = Read(t.Context(), bytes.NewReader(in), "in", part, Options{DefaultNamespace: "default", Deferred: d})
 	d.Complete(part, func(runtime.Object) bool { return false })
-	if len(d.specs) != 0 {
-		t.Error("Complete kept specs")
+	if len(d.parts) != 0 {
+		t.Error("Complete kept what it completed from")
 	}
 	return whole, part, wholeErr, partErr
 }

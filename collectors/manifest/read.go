@@ -20,12 +20,12 @@ type Options struct {
 	// DefaultNamespace is given to namespaced objects that name none.
 	DefaultNamespace string
 	// Deferred, when set, has each Pod, ReplicaSet and Job that names a
-	// controller read in part: its metadata and, of a Pod, spec.nodeName,
-	// what the graph reads of an object its controller describes. The rest
-	// of its spec is kept in Deferred until Deferred.Complete, called once
-	// every input of the snapshot is read, decodes it for the objects no
-	// controller of the input describes. A snapshot read so must not be
-	// written out as the estate.
+	// controller read in part: its name, namespace, owners and, of a Pod,
+	// spec.nodeName, what the graph reads of an object its controller
+	// describes. Its metadata and spec wait in Deferred until
+	// Deferred.Complete, called once every input of the snapshot is read,
+	// decodes them for the objects no controller of the input describes.
+	// A snapshot read so must not be written out as the estate.
 	Deferred *Deferred
 }
 

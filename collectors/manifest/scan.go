@@ -23,11 +23,11 @@ type head struct {
 	value                         span
 	object                        bool // the value is an object
 	apiVersion, kind, items, gaps span
-	// metadata and spec are found for reading a Pod in part (see
+	// metadata and spec are found for reading an object in part (see
 	// decoder.described), which reads them, and the apiVersion and
 	// kind, case-sensitively, as sigs.k8s.io/json does: loose is set when
-	// one of these keys appears twice or in another case, and the Pod is
-	// then decoded whole.
+	// one of these keys appears twice or in another case, and the object
+	// is then decoded whole.
 	metadata, spec span
 	loose          bool
 	keys           int // keys of the value's objects, at every depth
