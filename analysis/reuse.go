@@ -121,7 +121,7 @@ func sameScope(a, b Options) bool {
 // neither the order vertices settle in nor which edge reaches each first.
 func (r *reuse) tree(v *view, starts []*graph.Vertex, base *Tree) (*Tree, []bool) {
 	if r.newly == nil || !slices.ContainsFunc(base.via, func(e *graph.Edge) bool { return e != nil && r.newly[e.UID] }) {
-		return &Tree{v: v, dist: base.dist, via: base.via}, nil
+		return &Tree{v: v, dist: base.dist, via: base.via, hops: base.hops}, nil
 	}
 	t := search(v, starts)
 	return t, changedPaths(base, t)

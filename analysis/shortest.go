@@ -20,6 +20,9 @@ type Tree struct {
 	v    *view
 	dist []float64
 	via  []*graph.Edge // the edge each vertex was reached by; nil for starts
+	// hops is the steps of each vertex's cheapest path, set with via: a
+	// finding's path is laid out from it without walking the tree twice.
+	hops []int32
 }
 
 // Search finds the cheapest paths from starts over g, leaving out the
@@ -43,7 +46,7 @@ func SearchTo(g *graph.Graph, starts []*graph.Vertex, target *graph.Vertex, skip
 
 func searchTo(v *view, starts []*graph.Vertex, target *graph.Vertex) *Tree {
 	n := len(v.out)
-	t := &Tree{v: v, dist: make([]float64, n), via: make([]*graph.Edge, n)}
+	t := &Tree{v: v, dist: make([]float64, n), via: make([]*graph.Edge, n), hops: make([]int32, n)}
 	for i := range t.dist {
 		t.dist[i] = math.Inf(1)
 	}
@@ -65,6 +68,7 @@ func searchTo(v *view, starts []*graph.Vertex, target *graph.Vertex) *Tree {
 			if d := it.dist + e.Cost; d < t.dist[next] {
 				t.dist[next] = d
 				t.via[next] = e
+				t.hops[next] = t.hops[it.id] + 1
 				q.push(item{next, d})
 			}
 		}
@@ -100,13 +104,7 @@ func (t *Tree) Path(x *graph.Vertex) (Path, bool) {
 }
 
 // depth returns the number of steps of the cheapest path to x.
-func (t *Tree) depth(x *graph.Vertex) int {
-	n := 0
-	for e := t.via[x.UID]; e != nil; e = t.via[t.v.near(e).UID] {
-		n++
-	}
-	return n
-}
+func (t *Tree) depth(x *graph.Vertex) int { return int(t.hops[x.UID]) }
 
 // fill writes the steps of the cheapest path to x into dst, which holds
 // exactly depth(x) of them, in attack order.
