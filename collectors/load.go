@@ -205,17 +205,21 @@ func build(b *graph.Builder, c *Cluster, bo buildOptions) {
 	s := c.Snapshot
 	sNetpol, sRBAC, sTopology, sNetwork, sEscape, sPrivilege := s.Fork(), s.Fork(), s.Fork(), s.Fork(), s.Fork(), s.Fork()
 	net, priv := b.Fork(), b.Fork()
-	topologyDone := make(chan struct{})
+	// The policy and RBAC indexes are built beside the topology, which
+	// the rest waits for: the forks see b, which topology fills.
+	topologyDone, rbacDone := make(chan struct{}), make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		c.Network = netpol.New(sNetpol, c.Groups)
-		<-topologyDone // the forks see b, which topology fills
+		c.RBAC = rbac.New(sRBAC)
+		close(rbacDone)
+		<-topologyDone
 		network.Build(net, sNetwork, c.Prefix, c.Groups, c.Network)
 	})
-	c.RBAC = rbac.New(sRBAC)
 	topology.Build(b, sTopology, c.Prefix, c.Groups)
 	close(topologyDone)
 	nodes := escape.Build(priv, sEscape, c.Prefix, c.Groups, bo.defaultPSA)
+	<-rbacDone
 	privilege.Build(priv, sPrivilege, c.Prefix, c.Groups, c.RBAC, privilege.Options{Nodes: nodes, DefaultPSA: bo.defaultPSA})
 	wg.Wait()
 	b.Join(net)
