@@ -150,22 +150,23 @@ func controllers(s *estate.Snapshot, prefix string) *grouping {
 		c.add(graph.KindReplicationController, "ReplicationController", &rc.ObjectMeta, rc.Spec.Template, replicas(rc.Spec.Replicas))
 	}
 	for _, rs := range s.ReplicaSets {
-		if owner := c.byOwner[controllerOf(&rs.ObjectMeta)]; owner != nil {
-			c.byOwner[owned{"ReplicaSet", rs.Namespace, rs.Name}] = owner
-			c.folded[rs] = true
-			continue
-		}
-		c.add(graph.KindReplicaSet, "ReplicaSet", &rs.ObjectMeta, &rs.Spec.Template, replicas(rs.Spec.Replicas))
+		c.fold(rs, graph.KindReplicaSet, "ReplicaSet", &rs.ObjectMeta, &rs.Spec.Template, replicas(rs.Spec.Replicas))
 	}
 	for _, j := range s.Jobs {
-		if owner := c.byOwner[controllerOf(&j.ObjectMeta)]; owner != nil {
-			c.byOwner[owned{"Job", j.Namespace, j.Name}] = owner
-			c.folded[j] = true
-			continue
-		}
-		c.add(graph.KindJob, "Job", &j.ObjectMeta, &j.Spec.Template, replicas(j.Spec.Parallelism))
+		c.fold(j, graph.KindJob, "Job", &j.ObjectMeta, &j.Spec.Template, replicas(j.Spec.Parallelism))
 	}
 	return c
+}
+
+// fold folds obj, a ReplicaSet or a Job, into the group of its controller
+// when that is in the snapshot, and adds its own group otherwise.
+func (c *grouping) fold(obj runtime.Object, kind graph.Kind, apiKind string, meta *metav1.ObjectMeta, tpl *corev1.PodTemplateSpec, replicas int) {
+	if owner := c.byOwner[controllerOf(meta)]; owner != nil {
+		c.byOwner[owned{apiKind, meta.Namespace, meta.Name}] = owner
+		c.folded[obj] = true
+		return
+	}
+	c.add(kind, apiKind, meta, tpl, replicas)
 }
 
 // pinnedNode returns the node a pod template can only run on: spec.nodeName,
