@@ -14,6 +14,7 @@
 package table
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"slices"
@@ -92,10 +93,12 @@ func (t *Table) Render(w io.Writer, width int) error {
 		indent = widths[shown[0]] + Gap
 	}
 
-	var b strings.Builder
-	t.line(&b, t.header, shown, widths, nil)
+	// Written as it is laid out: a table of a large estate's edges is
+	// hundreds of megabytes of text, which need not be held at once.
+	b := bufio.NewWriterSize(w, 64<<10)
+	t.line(b, t.header, shown, widths, nil)
 	for _, r := range t.rows {
-		t.line(&b, r, shown, widths, t.styles)
+		t.line(b, r, shown, widths, t.styles)
 		if !below {
 			continue
 		}
@@ -104,15 +107,14 @@ func (t *Table) Render(w io.Writer, width int) error {
 			if !ok || cell == "" {
 				continue
 			}
-			writeBelow(&b, label, cell, indent, width)
+			writeBelow(b, label, cell, indent, width)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
 }
 
 // line writes one row, wrapped into as many lines as its tallest cell.
-func (t *Table) line(b *strings.Builder, cells []string, shown, widths []int, styles map[int]func(string) string) {
+func (t *Table) line(b *bufio.Writer, cells []string, shown, widths []int, styles map[int]func(string) string) {
 	wrapped := make([][]string, len(shown))
 	height := 0
 	for i, c := range shown {
@@ -152,7 +154,7 @@ func (t *Table) line(b *strings.Builder, cells []string, shown, widths []int, st
 // writeBelow writes a column moved under its row: "label: text" at indent,
 // continuation lines aligned with the text (indented by hang without a
 // label).
-func writeBelow(b *strings.Builder, label, text string, indent, width int) {
+func writeBelow(b *bufio.Writer, label, text string, indent, width int) {
 	prefix := ""
 	if label != "" {
 		prefix = label + ": "
