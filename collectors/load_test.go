@@ -245,13 +245,7 @@ spec: {containers: [{name: c, image: busybox}]}
 	if n := containers(slim, "orphan-x1"); n != 1 {
 		t.Errorf("orphan pod (its ReplicaSet is not in the input) has %d containers, want 1", n)
 	}
-	var a, b strings.Builder
-	if err := errors.Join(graph.WriteJSON(&a, slim.Graph.All()), graph.WriteJSON(&b, kept.Graph.All())); err != nil {
-		t.Fatal(err)
-	}
-	if a.String() != b.String() {
-		t.Error("slimming pods changed the graph")
-	}
+	sameGraph(t, slim, kept, "slimming pods")
 }
 
 // TestGraphOnly: with GraphOnly the objects are gone once the graph is
@@ -281,13 +275,7 @@ func TestGraphOnly(t *testing.T) {
 			t.Errorf("source of %s: got %+v (%v), want %+v (%v)", key, got, ok1, want, ok2)
 		}
 	}
-	var a, b strings.Builder
-	if err := errors.Join(graph.WriteJSON(&a, lean.Graph.All()), graph.WriteJSON(&b, whole.Graph.All())); err != nil {
-		t.Fatal(err)
-	}
-	if a.String() != b.String() {
-		t.Error("GraphOnly changed the graph")
-	}
+	sameGraph(t, lean, whole, "GraphOnly")
 }
 
 // TestPodsReadInPart: reading the objects a controller may describe in
@@ -415,14 +403,21 @@ spec: {containers: [{name: app, image: job, securityContext: {privileged: true}}
 // sameLoad fails unless two loads have the same graph and diagnostics.
 func sameLoad(t *testing.T, got, want *collectors.Result) {
 	t.Helper()
+	sameGraph(t, got, want, "reading pods in part")
+	if g, w := fmt.Sprint(got.Diagnostics()), fmt.Sprint(want.Diagnostics()); g != w {
+		t.Errorf("diagnostics read in part:\n%s\nread whole:\n%s", g, w)
+	}
+}
+
+// sameGraph fails unless two loads have the same graph; what names the
+// difference between them.
+func sameGraph(t *testing.T, got, want *collectors.Result, what string) {
+	t.Helper()
 	var a, b strings.Builder
 	if err := errors.Join(graph.WriteJSON(&a, got.Graph.All()), graph.WriteJSON(&b, want.Graph.All())); err != nil {
 		t.Fatal(err)
 	}
 	if a.String() != b.String() {
-		t.Error("reading pods in part changed the graph")
-	}
-	if g, w := fmt.Sprint(got.Diagnostics()), fmt.Sprint(want.Diagnostics()); g != w {
-		t.Errorf("diagnostics read in part:\n%s\nread whole:\n%s", g, w)
+		t.Error(what + " changed the graph")
 	}
 }

@@ -99,21 +99,21 @@ func readInPart(apiVersion, kind, ownAPIVersion, ownKind string) runtime.Object 
 	return nil
 }
 
-// described reads obj, the object h of data, in part when it names a
-// controller: its name, namespace and owners and, of a Pod,
-// spec.nodeName, which is all that grouping pods by template reads of an
-// object its controller describes (see workload.Groups): a Pod of a
-// ReplicaSet, a ReplicaSet of a Deployment, a Job of a CronJob. In a
-// cluster dump such objects are most of the bytes, and decoding them most
-// of the time. The metadata and spec are kept aside, compact, with the
-// event, for Deferred.Complete to decode if the controller turns out not
-// to be in the input. It returns false, having done nothing, when the
-// object names no controller or the scan cannot be sure sigs.k8s.io/json
-// would read the parts as it does: the object is then decoded whole.
+// described reads obj, the object h of data less cut (see lastApplied), in
+// part when it names a controller: its name, namespace and owners and, of a
+// Pod, spec.nodeName, which is all that grouping pods by template reads of
+// an object its controller describes (see workload.Groups): a Pod of a
+// ReplicaSet, a ReplicaSet of a Deployment, a Job of a CronJob. In a cluster
+// dump such objects are most of the bytes, and decoding them most of the
+// time. The metadata and spec are kept aside, compact, with the event, for
+// Deferred.Complete to decode if the controller turns out not to be in the
+// input. It returns false, having done nothing, when the object names no
+// controller or the scan cannot be sure sigs.k8s.io/json would read the
+// parts as it does: the object is then decoded whole.
 //
 // The parts not read are not checked: an object a controller describes is
 // read for its name, owner and node, whatever the rest of it holds.
-func (d *decoder) described(data []byte, h *head, obj runtime.Object, apiVersion, kind, ownAPIVersion, ownKind string, src estate.Source) bool {
+func (d *decoder) described(data []byte, h *head, cut span, obj runtime.Object, apiVersion, kind, ownAPIVersion, ownKind string, src estate.Source) bool {
 	if h.loose || !h.metadata.found() || data[h.metadata.start] != '{' {
 		return false
 	}
@@ -121,7 +121,7 @@ func (d *decoder) described(data []byte, h *head, obj runtime.Object, apiVersion
 	// last-applied annotation, as decoding the whole object reads them.
 	d.buf = append(d.buf[:0], `{"metadata":`...)
 	meta := span{start: len(d.buf)}
-	d.buf = compactWithout(d.buf, data[h.metadata.start:h.metadata.end], within(lastApplied(data, h), h.metadata))
+	d.buf = compactWithout(d.buf, data[h.metadata.start:h.metadata.end], within(cut, h.metadata))
 	meta.end = len(d.buf)
 	var spec span
 	if h.spec.found() && data[h.spec.start] != 'n' { // a spec that is null is none

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 
@@ -94,7 +93,7 @@ func FuzzInPart(f *testing.F) {
 		if !slices.Equal(wd, pd) {
 			t.Fatalf("diagnostics read whole:\n%s\nread in part:\n%s", strings.Join(wd, "\n"), strings.Join(pd, "\n"))
 		}
-		if !samePods(whole.Pods, part.Pods) {
+		if !same(whole.Pods, part.Pods) {
 			t.Fatalf("pods read whole:\n%#v\nread in part:\n%#v", whole.Pods, part.Pods)
 		}
 		sameOwners(t, whole, in)
@@ -163,7 +162,7 @@ func TestInPartSeeds(t *testing.T) {
 		if !slices.Equal(wd, pd) {
 			t.Errorf("%.60q: diagnostics whole %q, in part %q", s, wd, pd)
 		}
-		if !samePods(whole.Pods, part.Pods) {
+		if !same(whole.Pods, part.Pods) {
 			t.Errorf("%.60q: pods whole %#v, in part %#v", s, whole.Pods, part.Pods)
 		}
 	}
@@ -172,8 +171,6 @@ func TestInPartSeeds(t *testing.T) {
 // inStatus matches an error decoding a Pod's status, which is not read in
 // part: sigs.k8s.io/json names the field by its path.
 var inStatus = regexp.MustCompile(`struct field \w+\.status(\.| of )`)
-
-func samePods(a, b []*corev1.Pod) bool { return same(a, b) }
 
 // same reports whether a and b hold equal objects, nil and empty alike.
 func same[T any](a, b []T) bool {

@@ -138,12 +138,13 @@ func (d *decoder) scannedObject(ctx context.Context, data []byte, h *head, elems
 		d.elements(ctx, data, elems, src, itemKind(apiVersion, kind))
 		return
 	}
+	cut := lastApplied(data, h)
 	if d.inPart && h.keys <= MaxObjectKeys {
-		if obj := readInPart(apiVersion, kind, ownAPIVersion, ownKind); obj != nil && d.described(data, h, obj, apiVersion, kind, ownAPIVersion, ownKind, src) {
+		if obj := readInPart(apiVersion, kind, ownAPIVersion, ownKind); obj != nil && d.described(data, h, cut, obj, apiVersion, kind, ownAPIVersion, ownKind, src) {
 			return
 		}
 	}
-	d.typed(raw, h.keys, within(lastApplied(data, h), h.value), apiVersion, kind, ownAPIVersion, ownKind, src)
+	d.typed(raw, h.keys, within(cut, h.value), apiVersion, kind, ownAPIVersion, ownKind, src)
 }
 
 // minShare is the fewest items of a List worth a goroutine of their own.
